@@ -1,0 +1,48 @@
+# The two set-up commands: `make run` and `make test`. Everything else is for developers.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test install lint typecheck messages check-deploy clean
+
+$(UV):
+	@$(PYTHON) -m venv .tools || { echo "Python's venv module is missing: apt-get install python3-venv"; exit 1; }
+	@.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(BIN)/vangnet: $(UV) uv.lock pyproject.toml
+	@$(UV) sync --frozen --python $(PYTHON) --quiet
+	@touch $@
+
+install: $(BIN)/vangnet
+
+run: install
+	@$(BIN)/vangnet migrate --noinput -v 0
+	@$(BIN)/vangnet demo-data --if-empty
+	@echo "Vangnet runs at http://127.0.0.1:8000  (staff: http://127.0.0.1:8000/staff/)"
+	@$(BIN)/vangnet serve --host 127.0.0.1 --port 8000
+
+test: install
+	@$(BIN)/pytest
+
+lint: install
+	@$(BIN)/ruff check src tests bench
+	@$(BIN)/ruff format --check src tests bench
+	@$(BIN)/mypy src
+
+messages: install
+	@for app in src/vangnet/*/; do \
+	  if [ -d "$$app/locale" ]; then (cd $$app && ../../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete -v 0 && ../../../$(BIN)/django-admin compilemessages -v 0); fi; \
+	done
+
+check-deploy: install
+	@DATABASE_URL=postgres://x@localhost/x SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  VANGNET_ENCRYPTION_KEYS=$$($(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+	  ALLOWED_HOSTS=vangnet.example.org $(BIN)/vangnet check --deploy --fail-level WARNING
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,44 @@
+"""The one door for staff views: logged in, second factor verified, allowed by the policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from vangnet.core.access import AccessDenied, Action, require
+
+View = Callable[..., HttpResponse]
+
+
+def is_verified_staff(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and user.is_verified())  # type: ignore[attr-defined]
+
+
+def staff_view(action: Action | None) -> Callable[[View], View]:
+    """Guard a view; `request.role` is the role that allowed it (for the access log).
+
+    `action=None` only requires a verified staff login (the staff home page, logout).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not is_verified_staff(request):
+                return redirect_to_login(request.get_full_path())
+            if action is not None:
+                try:
+                    request.role = require(request.user, action)  # type: ignore[attr-defined]
+                except AccessDenied as err:
+                    raise PermissionDenied(str(err)) from None
+            return view(request, *args, **kwargs)
+
+        guarded.staff_action = action  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate

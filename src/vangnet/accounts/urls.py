@@ -1,0 +1,11 @@
+from django.urls import path
+
+from vangnet.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("", views.home, name="home"),
+    path("access-log/", views.access_log, name="access_log"),
+]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from vangnet.chat import views
+
+app_name = "chat_public"
+urlpatterns = [
+    path("", views.visitor_chat, name="chat"),
+]

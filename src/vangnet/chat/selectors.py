@@ -1,0 +1,81 @@
+"""Reads for the chat: availability, the queue, transcripts (logged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from vangnet.chat.models import Duty
+
+
+@dataclass(frozen=True)
+class OpeningSlot:
+    weekday: int  # 0 = Monday
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True)
+class Availability:
+    within_hours: bool
+    counsellors_on_duty: int
+    next_opening: datetime | None
+    slots: tuple[OpeningSlot, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.within_hours and self.counsellors_on_duty > 0
+
+
+def parse_opening_hours(spec: str) -> tuple[OpeningSlot, ...]:
+    """'0:09:00-22:00,5:12:00-18:00' -> slots; an empty spec means always open."""
+    slots = []
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        day, _, hours = item.partition(":")
+        start, _, end = hours.partition("-")
+        slots.append(OpeningSlot(int(day), time.fromisoformat(start), time.fromisoformat(end)))
+    return tuple(slots)
+
+
+def opening_slots() -> tuple[OpeningSlot, ...]:
+    return parse_opening_hours(settings.VANGNET_CHAT_OPENING_HOURS)
+
+
+def within_opening_hours(moment: datetime, slots: tuple[OpeningSlot, ...]) -> bool:
+    if not slots:
+        return True
+    local = timezone.localtime(moment)
+    return any(
+        slot.weekday == local.weekday() and slot.opens <= local.time() < slot.closes
+        for slot in slots
+    )
+
+
+def next_opening(moment: datetime, slots: tuple[OpeningSlot, ...]) -> datetime | None:
+    if not slots:
+        return None
+    local = timezone.localtime(moment)
+    for days_ahead in range(8):
+        day = local.date() + timedelta(days=days_ahead)
+        for slot in sorted(slots, key=lambda s: s.opens):
+            if slot.weekday != day.weekday():
+                continue
+            opens = timezone.make_aware(datetime.combine(day, slot.opens))
+            if opens > local:
+                return opens
+    return None
+
+
+def availability(now: datetime | None = None) -> Availability:
+    now = now or timezone.now()
+    slots = opening_slots()
+    inside = within_opening_hours(now, slots)
+    return Availability(
+        within_hours=inside,
+        counsellors_on_duty=Duty.objects.filter(on_duty=True).count(),
+        next_opening=None if inside else next_opening(now, slots),
+        slots=slots,
+    )

@@ -1,0 +1,56 @@
+"""The `vangnet` command: `serve`, plus every Django management command (dashes allowed).
+
+vangnet serve [--host H] [--port P] [--workers N]
+vangnet demo-data [--if-empty]
+vangnet create-staff USER --role counsellor [--role ...]
+vangnet totp USER                      (embedded default only)
+vangnet rotate-keys
+vangnet migrate, vangnet check --deploy, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def serve(argv: list[str]) -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(prog="vangnet serve", description="Serve Vangnet over ASGI.")
+    parser.add_argument("--host", default=os.environ.get("VANGNET_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("VANGNET_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("VANGNET_WORKERS", "1")))
+    parser.add_argument("--uds", default=None, help="serve on a Unix socket (behind a proxy)")
+    args = parser.parse_args(argv)
+    uvicorn.run(
+        "vangnet.asgi:application",
+        host=args.host,
+        port=args.port,
+        uds=args.uds,
+        workers=args.workers,
+        # No access log: it would hold the paths and addresses of anonymous visitors.
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        ws_max_size=64 * 1024,
+        log_level=os.environ.get("VANGNET_LOG_LEVEL", "info").lower(),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings")
+    if argv and argv[0] == "serve":
+        serve(argv[1:])
+        return
+    from django.core.management import execute_from_command_line
+
+    if argv:
+        argv[0] = argv[0].replace("-", "_")
+    execute_from_command_line(["vangnet", *argv])
+
+
+if __name__ == "__main__":
+    main()

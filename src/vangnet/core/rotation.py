@@ -1,0 +1,47 @@
+"""Re-encrypt every encrypted value with the newest key."""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+from django.db.models.functions import Cast
+
+from vangnet.core import crypto
+from vangnet.core.fields import encrypted_fields
+
+BATCH_SIZE = 500
+
+
+def rotate_all(*, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Return how many values were re-encrypted, per 'app.Model.field'."""
+    crypto.reset_cipher()
+    counts: dict[str, int] = {}
+    for model, field_name in encrypted_fields():
+        label = f"{model._meta.label}.{field_name}"
+        counts[label] = _rotate_field(model, field_name, batch_size)
+    return counts
+
+
+def _rotate_field(model: type[models.Model], field_name: str, batch_size: int) -> int:
+    # Cast to a plain TextField reads the stored token without decrypting it.
+    rows = (
+        model._default_manager.exclude(**{field_name: ""})
+        .exclude(**{f"{field_name}__isnull": True})
+        .annotate(raw_token=Cast(field_name, models.TextField()))
+        .values_list("pk", "raw_token")
+        .order_by("pk")
+    )
+    done = 0
+    last_pk = None
+    while True:
+        page = rows if last_pk is None else rows.filter(pk__gt=last_pk)
+        batch = list(page[:batch_size])
+        if not batch:
+            return done
+        with transaction.atomic():
+            for pk, token in batch:
+                fresh = crypto.rotate_token(token)
+                model._default_manager.filter(pk=pk).update(
+                    **{field_name: models.Value(fresh, output_field=models.TextField())}
+                )
+        done += len(batch)
+        last_pk = batch[-1][0]

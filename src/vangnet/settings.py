@@ -1,0 +1,262 @@
+"""One settings module: the embedded default, production from environment variables.
+
+Every variable read here is documented in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.core.secrets import load_or_create_secret_key
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("VANGNET_DATA_DIR", Path.cwd() / "var")).resolve()
+
+# The embedded default: no DATABASE_URL means a SQLite file in DATA_DIR and the in-memory layer.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+EMBEDDED = not DATABASE_URL
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret_key(DATA_DIR, embedded=EMBEDDED)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "vangnet.core",
+    "vangnet.accounts",
+    "vangnet.chat",
+    "vangnet.guide",
+    "vangnet.coding",
+    "vangnet.monitor",
+    "vangnet.cases",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vangnet.accounts.middleware.InactivityLogoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "vangnet.core.middleware.PrivacyHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "vangnet.urls"
+ASGI_APPLICATION = "vangnet.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vangnet.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+if EMBEDDED:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("VANGNET_SQLITE_PATH", str(DATA_DIR / "vangnet.sqlite3")),
+            "OPTIONS": {
+                # WAL lets readers go on while the chat writes; IMMEDIATE avoids lock upgrades.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+else:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# Staff authentication: argon2, TOTP second factor, lockout by username only.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+OTP_TOTP_ISSUER = "Vangnet"
+
+AXES_FAILURE_LIMIT = int(os.environ.get("VANGNET_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("VANGNET_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Never store a visitor's IP address or user agent, not even for failed staff logins.
+AXES_CLIENT_IP_CALLABLE = "vangnet.accounts.lockout.no_client_ip"
+AXES_IPWARE_META_PRECEDENCE_ORDER: list[str] = []
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vangnet.accounts.lockout.locked_out_response"
+AXES_VERBOSE = False
+# Lockout by user name only is deliberate: counting per IP would mean storing visitor IPs.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True
+
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_AGE = None  # a session cookie, gone with the browser
+VANGNET_INACTIVITY_TIMEOUT = int(os.environ.get("VANGNET_INACTIVITY_MINUTES", "30")) * 60
+
+# HTTPS in production; the embedded default serves plain HTTP on loopback.
+SECURE_HTTPS = env_bool("VANGNET_HTTPS", not EMBEDDED)
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("VANGNET_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
+SECURE_HSTS_PRELOAD = SECURE_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_AGE = None  # a session cookie: it leaves with the browser
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("VANGNET_STATIC_ROOT", DATA_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG and env_bool("VANGNET_MANIFEST_STATIC", not EMBEDDED)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Encryption at rest: comma-separated Fernet keys, newest first.
+VANGNET_ENCRYPTION_KEYS = env_list("VANGNET_ENCRYPTION_KEYS")
+VANGNET_KEY_FILE = DATA_DIR / "encryption.keys"
+
+# The chat.
+VANGNET_CHAT_MAX_MESSAGE_CHARS = int(os.environ.get("VANGNET_CHAT_MAX_MESSAGE_CHARS", "4000"))
+VANGNET_CHAT_RATE_LIMIT = int(os.environ.get("VANGNET_CHAT_RATE_LIMIT", "20"))
+VANGNET_CHAT_RATE_WINDOW_SECONDS = float(os.environ.get("VANGNET_CHAT_RATE_WINDOW", "10"))
+VANGNET_CHAT_MAX_PER_COUNSELLOR = int(os.environ.get("VANGNET_CHAT_MAX_PER_COUNSELLOR", "3"))
+VANGNET_CHAT_TOKEN_IDLE_HOURS = int(os.environ.get("VANGNET_CHAT_TOKEN_IDLE_HOURS", "12"))
+# Opening hours as "weekday:HH:MM-HH:MM" entries, weekday 0 = Monday; empty means always open
+# (a counsellor on duty is still required).
+VANGNET_CHAT_OPENING_HOURS = os.environ.get(
+    "VANGNET_CHAT_OPENING_HOURS",
+    "0:09:00-22:00,1:09:00-22:00,2:09:00-22:00,3:09:00-22:00,4:09:00-22:00,5:12:00-18:00,6:12:00-18:00",
+)
+
+# Where quick exit sends a visitor: a neutral page.
+VANGNET_QUICK_EXIT_URL = os.environ.get("VANGNET_QUICK_EXIT_URL", "https://www.knmi.nl/")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("VANGNET_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request logs carry paths and client addresses; anonymity forbids them for chat traffic.
+        "django.request": {"level": "ERROR"},
+        "django.channels.server": {"level": "ERROR"},
+        "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
+}

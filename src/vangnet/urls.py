@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
+
+# The admin asks for the same second factor as every staff page.
+admin.site.__class__ = OTPAdminSite
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("staff/", include("vangnet.accounts.urls")),
+    path("staff/chat/", include("vangnet.chat.urls")),
+    path("staff/coding/", include("vangnet.coding.urls")),
+    path("staff/monitor/", include("vangnet.monitor.urls")),
+    path("staff/cases/", include("vangnet.cases.urls")),
+    path("admin/", admin.site.urls),
+]
+# Public pages: Dutch at /, English at /en/.
+urlpatterns += i18n_patterns(
+    path("", include("vangnet.guide.urls")),
+    path("chat/", include("vangnet.chat.public_urls")),
+    prefix_default_language=False,
+)
