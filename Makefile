@@ -34,9 +34,16 @@ lint: install
 	@$(BIN)/ruff format --check src tests bench
 	@$(BIN)/mypy src
 
+# Update every app's catalogues (needs GNU gettext), fill English, compile; lists untranslated Dutch.
 messages: install
 	@for app in src/vangnet/*/; do \
-	  if [ -d "$$app/locale" ]; then (cd $$app && ../../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete -v 0 && ../../../$(BIN)/django-admin compilemessages -v 0); fi; \
+	  if [ -d "$$app/locale" ]; then \
+	    (cd $$app && DJANGO_SETTINGS_MODULE=vangnet.settings ../../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --no-location -v 0 && \
+	     DJANGO_SETTINGS_MODULE=vangnet.settings ../../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --no-location -v 0 -d djangojs) ; fi; \
+	done
+	@$(BIN)/python tools/po_fill_en.py src/vangnet/*/locale || true
+	@for app in src/vangnet/*/; do \
+	  if [ -d "$$app/locale" ]; then (cd $$app && ../../../$(BIN)/django-admin compilemessages -v 0); fi; \
 	done
 
 check-deploy: install
