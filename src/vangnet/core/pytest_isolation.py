@@ -1,0 +1,24 @@
+"""A pytest plugin (loaded first, with `-p` in pyproject.toml): a test run never touches the
+developer's data directory.
+
+It must run before pytest-django reads the settings, which is why it is not in a conftest:
+the SQLite file, the secret key and the encryption key file all land in a fresh temporary
+directory that is removed when the run ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+_DATA_DIR = tempfile.mkdtemp(prefix="vangnet-test-data-")
+os.environ["VANGNET_DATA_DIR"] = _DATA_DIR
+# The embedded test database must not be a file a developer pointed us at either.
+os.environ.pop("VANGNET_SQLITE_PATH", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
