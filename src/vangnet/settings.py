@@ -156,6 +156,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("VANGNET_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Never store a visitor's IP address or user agent, not even for failed staff logins.
 AXES_CLIENT_IP_CALLABLE = "vangnet.accounts.lockout.no_client_ip"
+AXES_HANDLER = "vangnet.accounts.lockout.NoDeviceDataHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER: list[str] = []
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vangnet.accounts.lockout.locked_out_response"
