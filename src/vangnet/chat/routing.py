@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from vangnet.chat import consumers
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/chat/", consumers.VisitorConsumer.as_asgi()),
+    path("ws/console/", consumers.ConsoleConsumer.as_asgi()),
+]

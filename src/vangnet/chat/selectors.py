@@ -79,3 +79,44 @@ def availability(now: datetime | None = None) -> Availability:
         next_opening=None if inside else next_opening(now, slots),
         slots=slots,
     )
+
+
+def waiting_queue(*, limit: int = 200) -> list[dict[str, object]]:
+    """The queue as the console shows it: highest priority first, then oldest first."""
+    from vangnet.chat.models import Conversation
+
+    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).order_by(
+        "-priority", "created_at", "pk"
+    )[:limit]
+    return [
+        {
+            "conversation": str(c.public_id),
+            "role": c.visitor_role,
+            "role_label": str(c.get_visitor_role_display()),
+            "nickname": c.nickname,
+            "waiting_since": c.created_at.isoformat(),
+            "language": c.language,
+        }
+        for c in waiting
+    ]
+
+
+def active_conversations() -> list[dict[str, object]]:
+    """Every active chat, for supervisors."""
+    from vangnet.chat.models import Conversation
+
+    active = (
+        Conversation.objects.filter(status=Conversation.Status.ACTIVE)
+        .select_related("counsellor")
+        .order_by("accepted_at")
+    )
+    return [
+        {
+            "conversation": str(c.public_id),
+            "role_label": str(c.get_visitor_role_display()),
+            "nickname": c.nickname,
+            "counsellor": c.counsellor.get_full_name() if c.counsellor else "",
+            "since": c.accepted_at.isoformat() if c.accepted_at else "",
+        }
+        for c in active
+    ]

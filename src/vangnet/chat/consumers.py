@@ -1,0 +1,538 @@
+"""WebSocket transport for the chat: frames in, service calls, frames out. No rules here."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from vangnet.chat import protocol, selectors, services
+from vangnet.chat.models import Conversation, Message
+from vangnet.chat.protocol import Frame, FrameError
+from vangnet.chat.ratelimit import message_limiter
+from vangnet.chat.services import ChatError, Outcome
+from vangnet.core.access import AccessDenied, Action, may
+
+logger = logging.getLogger(__name__)
+
+CLOSE_PROTOCOL_ERROR = 4400
+CLOSE_FORBIDDEN = 4403
+CLOSE_UNKNOWN_TOKEN = 4404
+# Many waiting visitors must not all query their place on every queue change.
+QUEUE_REFRESH_SECONDS = 2.0
+
+
+class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    """What both sides share: safe frame decoding, error frames, publishing, catching up."""
+
+    access_point = "ws:chat"
+    allowed_frames: set[str] = set()
+    language = "nl"
+
+    async def connect(self) -> None:
+        self.delivered: dict[int, int] = {}  # conversation pk -> last sequence sent
+        self.groups_joined: set[str] = set()
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in list(self.groups_joined):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined.clear()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Decode one frame; anything unreadable gets an error and closes only this socket."""
+        with translation.override(self.language):
+            try:
+                content = json.loads(text_data) if text_data is not None else None
+                frame = protocol.parse_client_frame(content, self.allowed_frames)
+            except (ValueError, TypeError):
+                await self.refuse(FrameError("malformed", _("The message could not be read.")))
+                return
+            except FrameError as err:
+                if err.code in {"malformed", "unknown_type"}:
+                    await self.refuse(err)
+                else:
+                    await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
+                return
+            try:
+                await self.handle(frame)
+            except (ChatError, FrameError) as err:
+                await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
+            except AccessDenied as err:
+                await self.send_json(protocol.error("forbidden", str(err)))
+
+    async def refuse(self, err: FrameError, close_code: int = CLOSE_PROTOCOL_ERROR) -> None:
+        await self.send_json(protocol.error(err.code, err.message))
+        await self.close(code=close_code)
+
+    async def handle(self, frame: Frame) -> None:
+        raise NotImplementedError
+
+    async def join(self, group: str) -> None:
+        if group not in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.add(group)
+
+    async def leave(self, group: str) -> None:
+        if group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined.discard(group)
+
+    async def publish(self, outcome: Outcome | None) -> None:
+        """Send a committed outcome's events to their groups."""
+        if outcome is None:
+            return
+        for group, event in outcome.events:
+            await self.channel_layer.group_send(group, event)
+
+    async def send_messages(self, conversation_pk: int, views: list[services.MessageView]) -> None:
+        """Send messages in order, each once, whatever mix of catch-up and live events."""
+        for view in views:
+            if view.seq > self.delivered.get(conversation_pk, 0):
+                await self.send_json(view.frame())
+                self.delivered[conversation_pk] = view.seq
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        view = services.MessageView(**event["message"])
+        pk = await self.conversation_pk_of(view.conversation)
+        if pk is None:
+            return
+        last = self.delivered.get(pk, 0)
+        if view.seq > last + 1:
+            # A live event overtook one we have not sent (or the layer dropped one): fill the gap.
+            missed = await database_sync_to_async(_messages_after_pk)(pk, last)
+            await self.send_messages(pk, missed)
+        await self.send_messages(pk, [view])
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event.get("channel") != self.channel_name:
+            await self.send_json(
+                {k: v for k, v in event.items() if k != "channel"} | {"type": "typing"}
+            )
+
+    async def conversation_pk_of(self, public_id: str) -> int | None:
+        raise NotImplementedError
+
+
+def _messages_after_pk(pk: int, after: int) -> list[services.MessageView]:
+    conversation = Conversation.objects.get(pk=pk)
+    return services.messages_after(conversation=conversation, after=after)
+
+
+def _echo(content: Any) -> dict[str, Any]:
+    """Echo the client's id and conversation on an error, so it knows what was refused."""
+    if not isinstance(content, dict):
+        return {}
+    echoed = {}
+    for key in ("id", "conversation"):
+        value = content.get(key)
+        if isinstance(value, str) and len(value) <= 64:
+            echoed[key] = value
+    return echoed
+
+
+class VisitorConsumer(ChatSocket):
+    """The anonymous visitor. Knows nothing of the person but the token they hold."""
+
+    access_point = "ws:visitor"
+    allowed_frames = protocol.VISITOR_FRAMES
+
+    async def connect(self) -> None:
+        self.conversation: Conversation | None = None
+        self.position_refresh: asyncio.Task[None] | None = None
+        await super().connect()
+
+    async def disconnect(self, code: int) -> None:
+        if self.position_refresh is not None:
+            self.position_refresh.cancel()
+        await super().disconnect(code)
+
+    async def conversation_pk_of(self, public_id: str) -> int | None:
+        return self.conversation.pk if self.conversation else None
+
+    async def handle(self, frame: Frame) -> None:
+        if frame.type == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if frame.type in {"start", "resume"}:
+            await (self.start(frame) if frame.type == "start" else self.resume(frame))
+            return
+        if self.conversation is None:
+            await self.refuse(
+                FrameError("no_conversation", _("Start or resume a conversation first."))
+            )
+            return
+        if frame.type == "send":
+            await self.send_text(frame)
+        elif frame.type == "typing":
+            await self.channel_layer.group_send(
+                services.conversation_group(self.conversation.pk),
+                {
+                    "type": "chat.typing",
+                    "from": "visitor",
+                    "channel": self.channel_name,
+                    "conversation": str(self.conversation.public_id),
+                },
+            )
+        elif frame.type == "end":
+            outcome = await database_sync_to_async(services.end_conversation)(
+                conversation=self.conversation, by=None
+            )
+            await self.publish(outcome)
+
+    async def start(self, frame: Frame) -> None:
+        if self.conversation is not None:
+            raise ChatError("already_started", _("This conversation has already started."))
+        language = frame.text("language")
+        self.language = language if language in {"nl", "en"} else "nl"
+        outcome, token = await database_sync_to_async(services.start_conversation)(
+            visitor_role=frame.text("role"),
+            nickname=frame.text("nickname"),
+            language=self.language,
+        )
+        self.conversation = outcome.conversation
+        await self.enter(token=token)
+        await self.publish(outcome)
+
+    async def resume(self, frame: Frame) -> None:
+        try:
+            conversation = await database_sync_to_async(services.resume_conversation)(
+                token=frame.text("token")
+            )
+        except ChatError as err:
+            await self.refuse(FrameError(err.code, err.message), CLOSE_UNKNOWN_TOKEN)
+            return
+        self.conversation = conversation
+        self.language = conversation.language
+        last_seq = int(frame.fields.get("last_seq", 0))
+        self.delivered[conversation.pk] = last_seq
+        await self.enter(token=None)
+
+    async def enter(self, *, token: str | None) -> None:
+        """Join the conversation's group first, then catch up: nothing falls in between."""
+        assert self.conversation is not None
+        conversation = self.conversation
+        await self.join(services.conversation_group(conversation.pk))
+        await self.join(services.QUEUE_GROUP)
+        welcome: dict[str, Any] = {"type": "welcome", "protocol": protocol.PROTOCOL_VERSION}
+        if token:
+            welcome["token"] = token
+        await self.send_json(welcome)
+        await self.send_state()
+        missed = await database_sync_to_async(services.messages_after)(
+            conversation=conversation, after=self.delivered.get(conversation.pk, 0)
+        )
+        await self.send_messages(conversation.pk, missed)
+
+    async def send_text(self, frame: Frame) -> None:
+        assert self.conversation is not None
+        if not message_limiter.allow(self.conversation.pk, Message.Sender.VISITOR):
+            raise ChatError(
+                "rate_limited", _("You are sending very fast. Wait a moment and try again.")
+            )
+        outcome = await database_sync_to_async(services.post_message)(
+            conversation=self.conversation,
+            sender=Message.Sender.VISITOR,
+            author=None,
+            client_msg_id=frame.fields["id"],
+            text=frame.fields["text"],
+        )
+        assert outcome.message is not None
+        await self.send_json({"type": "ack", "id": outcome.message.id, "seq": outcome.message.seq})
+        await self.publish(outcome)
+
+    async def send_state(self) -> None:
+        assert self.conversation is not None
+        conversation = await database_sync_to_async(_fresh)(self.conversation.pk)
+        self.conversation = conversation
+        state: dict[str, Any] = {
+            "type": "state",
+            "status": conversation.status,
+            "counsellor": services.counsellor_label(conversation.counsellor),
+        }
+        if conversation.status == Conversation.Status.WAITING:
+            state["position"] = await database_sync_to_async(services.queue_position)(conversation)
+            availability = await database_sync_to_async(selectors.availability)()
+            state["open"] = availability.is_open
+        await self.send_json(state)
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        await self.send_state()
+        if event["status"] == Conversation.Status.ENDED:
+            assert self.conversation is not None
+            message_limiter.forget(self.conversation.pk)
+
+    async def queue_changed(self, event: dict[str, Any]) -> None:
+        """Tell a waiting visitor their new place, at most once per QUEUE_REFRESH_SECONDS."""
+        if self.conversation is None or self.conversation.status != Conversation.Status.WAITING:
+            return
+        if self.position_refresh is None or self.position_refresh.done():
+            self.position_refresh = asyncio.create_task(self._refresh_position_later())
+
+    async def _refresh_position_later(self) -> None:
+        await asyncio.sleep(QUEUE_REFRESH_SECONDS)
+        await self.send_state()
+
+    async def chat_assigned(self, event: dict[str, Any]) -> None:
+        """Only consoles act on this."""
+
+
+def _fresh(pk: int) -> Conversation:
+    return Conversation.objects.select_related("counsellor").get(pk=pk)
+
+
+class ConsoleConsumer(ChatSocket):
+    """A counsellor's or supervisor's console: verified staff only."""
+
+    access_point = "ws:console"
+    allowed_frames = protocol.CONSOLE_FRAMES
+
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        self.held: dict[str, int] = {}  # public id -> pk of conversations this console shows
+        await super().connect()
+        allowed = await database_sync_to_async(_verified_console_user)(self.scope)
+        if not allowed:
+            await self.refuse(
+                FrameError("forbidden", _("Log in with your second factor to use the console.")),
+                CLOSE_FORBIDDEN,
+            )
+            return
+        self.language = _console_language(self.scope)
+        await self.join(services.QUEUE_GROUP)
+        await self.join(services.staff_group(self.user.pk))
+        await self.send_json(await database_sync_to_async(self.hello)())
+
+    def hello(self) -> dict[str, Any]:
+        held = services.held_conversations(user=self.user)
+        return {
+            "type": "hello",
+            "protocol": protocol.PROTOCOL_VERSION,
+            "me": {"id": self.user.pk, "name": self.user.get_full_name() or self.user.username},
+            "supervisor": may(self.user, Action.CHAT_SUPERVISE),
+            "on_duty": _on_duty(self.user),
+            "queue": selectors.waiting_queue(),
+            "chats": [_chat_summary(c) for c in held],
+            "active": selectors.active_conversations()
+            if may(self.user, Action.CHAT_SUPERVISE)
+            else [],
+        }
+
+    async def conversation_pk_of(self, public_id: str) -> int | None:
+        return self.held.get(public_id)
+
+    async def handle(self, frame: Frame) -> None:
+        kind = frame.type
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "duty":
+            await database_sync_to_async(services.set_duty)(
+                user=self.user, on_duty=bool(frame.fields.get("on"))
+            )
+            await self.send_json({"type": "duty", "on": bool(frame.fields.get("on"))})
+            await self.channel_layer.group_send(services.QUEUE_GROUP, {"type": "queue.changed"})
+        elif kind == "accept":
+            outcome = await database_sync_to_async(services.accept_conversation)(
+                conversation_id=frame.text("conversation"), counsellor=self.user
+            )
+            await self.publish(outcome)
+            await self.open_conversation(outcome.conversation, after=0)
+        elif kind == "sync":
+            conversation = await database_sync_to_async(_held_by)(
+                frame.text("conversation"), self.user
+            )
+            await self.open_conversation(conversation, after=int(frame.fields.get("after", 0)))
+        elif kind == "read_along":
+            conversation, views = await database_sync_to_async(services.start_reading_along)(
+                conversation_id=frame.text("conversation"),
+                supervisor=self.user,
+                access_point=self.access_point,
+            )
+            self.held[str(conversation.public_id)] = conversation.pk
+            self.delivered[conversation.pk] = 0
+            await self.join(services.conversation_group(conversation.pk))
+            await self.send_json(
+                {"type": "chat", "reading_along": True, **_chat_summary(conversation)}
+            )
+            await self.send_messages(conversation.pk, views)
+        elif kind == "stop_reading":
+            pk = self.held.pop(frame.text("conversation"), None)
+            if pk is not None:
+                await self.leave(services.conversation_group(pk))
+        elif kind == "colleagues":
+            people = await database_sync_to_async(services.colleagues_on_duty)(user=self.user)
+            await self.send_json({"type": "colleagues", "people": people})
+        else:
+            await self.act_on_held(frame)
+
+    async def act_on_held(self, frame: Frame) -> None:
+        conversation = await database_sync_to_async(_held_by)(frame.text("conversation"), self.user)
+        if frame.type == "send":
+            if not message_limiter.allow(conversation.pk, Message.Sender.COUNSELLOR):
+                raise ChatError(
+                    "rate_limited", _("You are sending very fast. Wait a moment and try again.")
+                )
+            outcome = await database_sync_to_async(services.post_message)(
+                conversation=conversation,
+                sender=Message.Sender.COUNSELLOR,
+                author=self.user,
+                client_msg_id=frame.fields["id"],
+                text=frame.fields["text"],
+            )
+            assert outcome.message is not None
+            await self.send_json(
+                {
+                    "type": "ack",
+                    "conversation": str(conversation.public_id),
+                    "id": outcome.message.id,
+                    "seq": outcome.message.seq,
+                }
+            )
+            await self.publish(outcome)
+        elif frame.type == "typing":
+            await self.channel_layer.group_send(
+                services.conversation_group(conversation.pk),
+                {
+                    "type": "chat.typing",
+                    "from": "counsellor",
+                    "channel": self.channel_name,
+                    "conversation": str(conversation.public_id),
+                },
+            )
+        elif frame.type == "end":
+            await self.publish(
+                await database_sync_to_async(services.end_conversation)(
+                    conversation=conversation, by=self.user
+                )
+            )
+        elif frame.type == "handover":
+            to_user = frame.fields.get("to")
+            if not isinstance(to_user, int) or isinstance(to_user, bool):
+                raise ChatError("invalid_target", _("Choose a colleague who works in the chat."))
+            outcome = await database_sync_to_async(services.hand_over)(
+                conversation=conversation,
+                by=self.user,
+                to_user_id=to_user,
+                note=frame.text("note"),
+            )
+            await self.publish(outcome)
+
+    async def open_conversation(self, conversation: Conversation, *, after: int) -> None:
+        """Show a held chat: join its group, then send what this console has not seen (logged)."""
+        self.held[str(conversation.public_id)] = conversation.pk
+        self.delivered[conversation.pk] = after
+        await self.join(services.conversation_group(conversation.pk))
+        summary, notes, views = await database_sync_to_async(_open_for)(
+            conversation, self.user, self.access_point, after
+        )
+        await self.send_json({"type": "chat", **summary, "notes": notes})
+        await self.send_messages(conversation.pk, views)
+
+    async def chat_state(self, event: dict[str, Any]) -> None:
+        public_id = event["conversation"]
+        if public_id not in self.held:
+            return
+        summary = await database_sync_to_async(_summary_by_public_id)(public_id)
+        still_mine = summary["counsellor_id"] == self.user.pk
+        await self.send_json({"type": "state", **summary, "mine": still_mine})
+        if not still_mine and not summary.get("reading_along"):
+            pk = self.held.get(public_id)
+            if pk is not None and summary["status"] != Conversation.Status.ENDED:
+                # Handed over to someone else: this console stops following it.
+                self.held.pop(public_id, None)
+                await self.leave(services.conversation_group(pk))
+
+    async def chat_assigned(self, event: dict[str, Any]) -> None:
+        conversation = await database_sync_to_async(_held_by)(event["conversation"], self.user)
+        await self.send_json(
+            {"type": "assigned", "conversation": event["conversation"], "from": event["from"]}
+        )
+        await self.open_conversation(conversation, after=0)
+
+    async def queue_changed(self, event: dict[str, Any]) -> None:
+        await self.send_json(await database_sync_to_async(self.queue_frame)())
+
+    def queue_frame(self) -> dict[str, Any]:
+        frame: dict[str, Any] = {"type": "queue", "items": selectors.waiting_queue()}
+        if may(self.user, Action.CHAT_SUPERVISE):
+            frame["active"] = selectors.active_conversations()
+        return frame
+
+
+def _verified_console_user(scope: dict[str, Any]) -> bool:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    user = scope.get("user")
+    session = scope.get("session")
+    if user is None or not user.is_authenticated or session is None:
+        return False
+    device = Device.from_persistent_id(session.get(DEVICE_ID_SESSION_KEY) or "")
+    if device is None or device.user_id != user.pk or not device.confirmed:
+        return False
+    return may(user, Action.CHAT_CONSOLE)
+
+
+def _console_language(scope: dict[str, Any]) -> str:
+    """The staff member's chosen interface language (Django's language cookie), else Dutch."""
+    from django.conf import settings
+
+    cookies = scope.get("cookies") or {}
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in {"nl", "en"} else "nl"
+
+
+def _on_duty(user: Any) -> bool:
+    from vangnet.chat.models import Duty
+
+    return Duty.objects.filter(user=user, on_duty=True).exists()
+
+
+def _held_by(public_id: str, user: Any) -> Conversation:
+    conversation = (
+        Conversation.objects.select_related("counsellor").filter(public_id=_uuid(public_id)).first()
+    )
+    if conversation is None or conversation.counsellor_id != user.pk:
+        raise ChatError("not_yours", _("This conversation is held by someone else."))
+    return conversation
+
+
+def _uuid(value: str) -> str | None:
+    import uuid
+
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _chat_summary(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "conversation": str(conversation.public_id),
+        "status": conversation.status,
+        "role": conversation.visitor_role,
+        "role_label": str(conversation.get_visitor_role_display()),
+        "nickname": conversation.nickname,
+        "counsellor_id": conversation.counsellor_id,
+        "language": conversation.language,
+    }
+
+
+def _summary_by_public_id(public_id: str) -> dict[str, Any]:
+    return _chat_summary(Conversation.objects.get(public_id=public_id))
+
+
+def _open_for(
+    conversation: Conversation, user: Any, access_point: str, after: int
+) -> tuple[dict[str, Any], list[dict[str, str]], list[services.MessageView]]:
+    views = services.read_transcript(
+        conversation=conversation, reader=user, access_point=access_point, after=after
+    )
+    notes = services.handover_notes(conversation=conversation, reader=user)
+    return _chat_summary(conversation), notes, views

@@ -1,0 +1,34 @@
+"""A sliding-window rate limit per conversation and sender, kept in this process."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from django.conf import settings
+
+
+class RateLimiter:
+    """Limits come from settings at each call, so they can change without a restart."""
+
+    def __init__(self) -> None:
+        self._hits: dict[tuple[int, str], deque[float]] = {}
+
+    def allow(self, conversation_pk: int, sender: str) -> bool:
+        now = time.monotonic()
+        window = settings.VANGNET_CHAT_RATE_WINDOW_SECONDS
+        hits = self._hits.setdefault((conversation_pk, sender), deque())
+        while hits and now - hits[0] > window:
+            hits.popleft()
+        if len(hits) >= settings.VANGNET_CHAT_RATE_LIMIT:
+            return False
+        hits.append(now)
+        return True
+
+    def forget(self, conversation_pk: int) -> None:
+        for key in [k for k in self._hits if k[0] == conversation_pk]:
+            del self._hits[key]
+
+
+# One per process: a reconnect does not reset the count.
+message_limiter = RateLimiter()

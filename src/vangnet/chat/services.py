@@ -1,0 +1,432 @@
+"""The chat's use cases. Synchronous and transactional; consumers call them through
+`database_sync_to_async` and publish the returned events only after the commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import User
+from vangnet.chat.models import Assignment, Conversation, Duty, Message, VisitorRole
+from vangnet.core.access import AccessDenied, Action, may, object_rule, require
+from vangnet.core.audit import log_access
+from vangnet.core.models import AccessLogEntry
+
+NICKNAME_MAX = 40
+
+
+class ChatError(Exception):
+    """A refused chat action. `code` is stable (see docs/chat-protocol.md)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class MessageView:
+    conversation: str
+    seq: int
+    sender: str
+    text: str
+    at: str
+    id: str
+    system: str = ""
+    author: str = ""
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": "message", **asdict(self)}
+
+
+@dataclass
+class Outcome:
+    """What a service did, and the events to publish once it is committed."""
+
+    conversation: Conversation
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    message: MessageView | None = None
+    created: bool = True
+
+
+# Group names on the channel layer.
+def conversation_group(conversation_pk: int) -> str:
+    return f"chat.conv.{conversation_pk}"
+
+
+QUEUE_GROUP = "chat.queue"
+
+
+def staff_group(user_pk: int) -> str:
+    return f"chat.staff.{user_pk}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def counsellor_label(user: User | None) -> str:
+    """What a visitor sees of a counsellor: a first name only."""
+    return (user.first_name or user.username) if user else ""
+
+
+def message_view(message: Message, public_id: str) -> MessageView:
+    return MessageView(
+        conversation=public_id,
+        seq=message.sequence,
+        sender=message.sender,
+        text=message.body,
+        at=message.created_at.isoformat(),
+        id=message.client_msg_id,
+        system=message.system_code,
+        author=counsellor_label(message.author) if message.author_id else "",
+    )
+
+
+def _state_event(conversation: Conversation) -> tuple[str, dict[str, Any]]:
+    return (
+        conversation_group(conversation.pk),
+        {
+            "type": "chat.state",
+            "conversation": str(conversation.public_id),
+            "status": conversation.status,
+            "counsellor": counsellor_label(conversation.counsellor),
+        },
+    )
+
+
+def _queue_changed() -> tuple[str, dict[str, Any]]:
+    return (QUEUE_GROUP, {"type": "queue.changed"})
+
+
+# --- the visitor -------------------------------------------------------------------------
+
+
+def start_conversation(*, visitor_role: str, nickname: str, language: str) -> tuple[Outcome, str]:
+    """Open an anonymous conversation in the queue; returns the visitor's secret token."""
+    from vangnet.chat.protocol import clean_text
+
+    if visitor_role not in VisitorRole.values:
+        raise ChatError("invalid_role", _("Choose who you are before you start."))
+    nickname = clean_text(str(nickname or ""))[:NICKNAME_MAX]
+    token = secrets.token_urlsafe(32)
+    conversation = Conversation.objects.create(
+        token_hash=hash_token(token),
+        visitor_role=visitor_role,
+        nickname=nickname,
+        language=language if language in {"nl", "en"} else "nl",
+    )
+    return Outcome(conversation, events=[_queue_changed()]), token
+
+
+def resume_conversation(*, token: str) -> Conversation:
+    conversation = (
+        Conversation.objects.select_related("counsellor")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if conversation is None:
+        raise ChatError("unknown_token", _("This conversation is not known (any more)."))
+    idle_limit = timedelta(hours=settings.VANGNET_CHAT_TOKEN_IDLE_HOURS)
+    if conversation.status == Conversation.Status.ENDED or (
+        timezone.now() - conversation.last_activity_at > idle_limit
+    ):
+        raise ChatError("expired", _("This conversation has ended. You can start a new one."))
+    return conversation
+
+
+def queue_position(conversation: Conversation) -> int:
+    """1 for the next in line; 0 when not waiting."""
+    if conversation.status != Conversation.Status.WAITING:
+        return 0
+    ahead = Conversation.objects.filter(status=Conversation.Status.WAITING).filter(
+        Q(priority__gt=conversation.priority)
+        | Q(priority=conversation.priority, created_at__lt=conversation.created_at)
+        | Q(
+            priority=conversation.priority,
+            created_at=conversation.created_at,
+            pk__lt=conversation.pk,
+        )
+    )
+    return ahead.count() + 1
+
+
+# --- messages ----------------------------------------------------------------------------
+
+
+def post_message(
+    *,
+    conversation: Conversation,
+    sender: str,
+    author: User | None,
+    client_msg_id: str,
+    text: str,
+    system_code: str = "",
+) -> Outcome:
+    """Store a message once per client id, with the next sequence number of its conversation.
+
+    A resend of a stored id returns the stored message (created=False) and publishes nothing.
+    """
+    if sender == Message.Sender.COUNSELLOR and (
+        author is None or conversation.counsellor_id != author.pk
+    ):
+        raise ChatError("not_yours", _("This conversation is held by someone else."))
+    existing = _find_message(conversation, sender, client_msg_id)
+    if existing is not None:
+        return Outcome(conversation, message=existing, created=False)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            bumped = (
+                Conversation.objects.filter(pk=conversation.pk)
+                .exclude(status=Conversation.Status.ENDED)
+                .update(last_sequence=F("last_sequence") + 1, last_activity_at=now)
+            )
+            if not bumped and sender != Message.Sender.SYSTEM:
+                raise ChatError("ended", _("This conversation has ended."))
+            if not bumped:
+                Conversation.objects.filter(pk=conversation.pk).update(
+                    last_sequence=F("last_sequence") + 1
+                )
+            sequence = Conversation.objects.values_list("last_sequence", flat=True).get(
+                pk=conversation.pk
+            )
+            message = Message.objects.create(
+                conversation=conversation,
+                sequence=sequence,
+                sender=sender,
+                author=author,
+                client_msg_id=client_msg_id,
+                body=text,
+                system_code=system_code,
+            )
+    except IntegrityError:
+        # The same id arrived twice at once (a resend racing the original): keep the first.
+        existing = _find_message(conversation, sender, client_msg_id)
+        if existing is None:
+            raise
+        return Outcome(conversation, message=existing, created=False)
+    message.author = author
+    view = message_view(message, str(conversation.public_id))
+    event = {"type": "chat.message", "message": asdict(view)}
+    return Outcome(
+        conversation, events=[(conversation_group(conversation.pk), event)], message=view
+    )
+
+
+def _find_message(
+    conversation: Conversation, sender: str, client_msg_id: str
+) -> MessageView | None:
+    message = (
+        Message.objects.select_related("author")
+        .filter(conversation=conversation, sender=sender, client_msg_id=client_msg_id)
+        .first()
+    )
+    return message_view(message, str(conversation.public_id)) if message else None
+
+
+def _system_message(conversation: Conversation, code: str, text: str) -> Outcome:
+    return post_message(
+        conversation=conversation,
+        sender=Message.Sender.SYSTEM,
+        author=None,
+        client_msg_id=f"sys-{code}-{secrets.token_hex(8)}",
+        text=text,
+        system_code=code,
+    )
+
+
+def messages_after(*, conversation: Conversation, after: int) -> list[MessageView]:
+    """What a participant missed: every message after sequence `after`, in order."""
+    public_id = str(conversation.public_id)
+    return [
+        message_view(m, public_id)
+        for m in Message.objects.select_related("author")
+        .filter(conversation=conversation, sequence__gt=after)
+        .order_by("sequence")
+    ]
+
+
+def read_transcript(
+    *, conversation: Conversation, reader: User, access_point: str, after: int = 0
+) -> list[MessageView]:
+    """A staff member reads (part of) a transcript: allowed by the policy, always logged."""
+    role = require(reader, Action.CHAT_TRANSCRIPT, conversation)
+    log_access(
+        user=reader,
+        event=AccessLogEntry.Event.TRANSCRIPT_READ,
+        role=role,
+        access_point=access_point,
+        record_type="conversation",
+        record_id=conversation.public_id,
+        detail=f"after={after}",
+    )
+    return messages_after(conversation=conversation, after=after)
+
+
+@object_rule(Action.CHAT_TRANSCRIPT)
+def may_read_transcript(user: User, conversation: Conversation) -> bool:
+    """Supervisors read any transcript; a counsellor those they hold or have held."""
+    if may(user, Action.CHAT_SUPERVISE):
+        return True
+    return (
+        conversation.counsellor_id == user.pk
+        or Assignment.objects.filter(conversation=conversation, counsellor=user).exists()
+    )
+
+
+# --- the counsellor ----------------------------------------------------------------------
+
+
+def set_duty(*, user: User, on_duty: bool) -> Outcome | None:
+    require(user, Action.CHAT_CONSOLE)
+    Duty.objects.update_or_create(
+        user=user, defaults={"on_duty": on_duty, "since": timezone.now() if on_duty else None}
+    )
+    return None
+
+
+def held_conversations(*, user: User) -> list[Conversation]:
+    return list(
+        Conversation.objects.filter(counsellor=user, status=Conversation.Status.ACTIVE).order_by(
+            "accepted_at"
+        )
+    )
+
+
+def accept_conversation(*, conversation_id: str, counsellor: User) -> Outcome:
+    """Take a waiting conversation from the queue, within the counsellor's maximum."""
+    require(counsellor, Action.CHAT_CONSOLE)
+    with transaction.atomic():
+        held = Conversation.objects.filter(
+            counsellor=counsellor, status=Conversation.Status.ACTIVE
+        ).count()
+        if held >= settings.VANGNET_CHAT_MAX_PER_COUNSELLOR:
+            raise ChatError(
+                "capacity",
+                _("You already hold %(n)s chats, the maximum. End or hand over one first.")
+                % {"n": held},
+            )
+        now = timezone.now()
+        taken = Conversation.objects.filter(
+            public_id=conversation_id, status=Conversation.Status.WAITING
+        ).update(status=Conversation.Status.ACTIVE, counsellor=counsellor, accepted_at=now)
+        if not taken:
+            raise ChatError("not_waiting", _("Someone else has already taken this chat."))
+        conversation = Conversation.objects.select_related("counsellor").get(
+            public_id=conversation_id
+        )
+        Assignment.objects.create(conversation=conversation, counsellor=counsellor)
+        joined = _system_message(conversation, "accepted", "")
+    return Outcome(
+        conversation,
+        events=[*joined.events, _state_event(conversation), _queue_changed()],
+    )
+
+
+def end_conversation(*, conversation: Conversation, by: User | None) -> Outcome:
+    """End a chat, by the visitor (by=None) or the counsellor who holds it."""
+    if by is not None and conversation.counsellor_id != by.pk:
+        raise ChatError("not_yours", _("This conversation is held by someone else."))
+    with transaction.atomic():
+        ended = (
+            Conversation.objects.filter(pk=conversation.pk)
+            .exclude(status=Conversation.Status.ENDED)
+            .update(status=Conversation.Status.ENDED, ended_at=timezone.now())
+        )
+        conversation.refresh_from_db()
+        if not ended:
+            return Outcome(conversation)
+        note = _system_message(conversation, "ended_by_visitor" if by is None else "ended", "")
+    return Outcome(
+        conversation, events=[*note.events, _state_event(conversation), _queue_changed()]
+    )
+
+
+def hand_over(*, conversation: Conversation, by: User, to_user_id: int, note: str) -> Outcome:
+    """Pass a chat to a colleague on duty, with an internal note the visitor never sees."""
+    from vangnet.chat.protocol import clean_text
+
+    if conversation.counsellor_id != by.pk or conversation.status != Conversation.Status.ACTIVE:
+        raise ChatError("not_yours", _("This conversation is held by someone else."))
+    to_user = User.objects.filter(pk=to_user_id, is_active=True).first()
+    if to_user is None or to_user.pk == by.pk or not may(to_user, Action.CHAT_CONSOLE):
+        raise ChatError("invalid_target", _("Choose a colleague who works in the chat."))
+    if not Duty.objects.filter(user=to_user, on_duty=True).exists():
+        raise ChatError("invalid_target", _("This colleague is not on duty."))
+    with transaction.atomic():
+        moved = Conversation.objects.filter(
+            pk=conversation.pk, counsellor=by, status=Conversation.Status.ACTIVE
+        ).update(counsellor=to_user)
+        if not moved:
+            raise ChatError("not_yours", _("This conversation is held by someone else."))
+        conversation.refresh_from_db()
+        Assignment.objects.create(
+            conversation=conversation,
+            counsellor=to_user,
+            handed_over_by=by,
+            note=clean_text(note)[:2000],
+        )
+        notice = _system_message(conversation, "handover", "")
+    handed = {
+        "type": "chat.assigned",
+        "conversation": str(conversation.public_id),
+        "from": by.get_full_name() or by.username,
+    }
+    return Outcome(
+        conversation,
+        events=[*notice.events, _state_event(conversation), (staff_group(to_user.pk), handed)],
+    )
+
+
+def handover_notes(*, conversation: Conversation, reader: User) -> list[dict[str, str]]:
+    """The internal notes of a conversation, for the staff who may read its transcript."""
+    if not may(reader, Action.CHAT_TRANSCRIPT, conversation):
+        raise AccessDenied()
+    return [
+        {
+            "from": a.handed_over_by.get_full_name() if a.handed_over_by else "",
+            "to": a.counsellor.get_full_name() or a.counsellor.username,
+            "note": a.note,
+            "at": a.started_at.isoformat(),
+        }
+        for a in conversation.assignments.select_related("counsellor", "handed_over_by")
+        if a.handed_over_by_id
+    ]
+
+
+def colleagues_on_duty(*, user: User) -> list[dict[str, Any]]:
+    duties = Duty.objects.filter(on_duty=True).exclude(user=user).select_related("user")
+    return [
+        {"id": d.user.pk, "name": d.user.get_full_name() or d.user.username}
+        for d in duties
+        if may(d.user, Action.CHAT_CONSOLE)
+    ]
+
+
+def start_reading_along(
+    *, conversation_id: str, supervisor: User, access_point: str
+) -> tuple[Conversation, list[MessageView]]:
+    require(supervisor, Action.CHAT_SUPERVISE)
+    conversation = Conversation.objects.filter(public_id=conversation_id).first()
+    if conversation is None:
+        raise ChatError("unknown_conversation", _("This conversation does not exist."))
+    role = require(supervisor, Action.CHAT_SUPERVISE)
+    log_access(
+        user=supervisor,
+        event=AccessLogEntry.Event.CHAT_READ_ALONG,
+        role=role,
+        access_point=access_point,
+        record_type="conversation",
+        record_id=conversation.public_id,
+    )
+    return conversation, messages_after(conversation=conversation, after=0)
