@@ -36,7 +36,10 @@ def staff_view(action: Action | None) -> Callable[[View], View]:
                     request.role = require(request.user, action)  # type: ignore[attr-defined]
                 except AccessDenied as err:
                     raise PermissionDenied(str(err)) from None
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except AccessDenied as err:  # an object-level "no" from a service
+                raise PermissionDenied(str(err)) from None
 
         guarded.staff_action = action  # type: ignore[attr-defined]
         return guarded
