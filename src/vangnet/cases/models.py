@@ -1,0 +1,426 @@
+"""Case trajectories: the client, the people around them, the line of care, safety and sharing.
+
+Nothing here is ever hard-deleted by a case worker: rows end (`ended_on`, `revoked_at`,
+`status`), they do not disappear. Free text about people is encrypted at rest.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.core.fields import EncryptedTextField
+
+# No 0/O/1/I: the reference is read out over the phone to the client for their access report.
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "VN-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+class CasePart(models.Model):
+    """A row that belongs to a case; named by kind and number, never by its (private) content."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.model_name} {self.pk}"
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation cases may be shared with; partner users belong to it by name."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", _("Police")
+        PROSECUTOR = "prosecutor", _("Public prosecutor (OM)")
+        VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
+        CARE_PROVIDER = "care_provider", _("Care provider")
+        MUNICIPALITY = "municipality", _("Municipality")
+
+    # Matches `User.organisation` of the partner liaisons who act for it.
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChatConsent(models.Model):
+    """A visitor's explicit consent, asked in the chat, to open a case about them."""
+
+    conversation = models.ForeignKey(
+        "chat.Conversation", on_delete=models.PROTECT, related_name="case_consents"
+    )
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_to = EncryptedTextField(_("what the visitor agreed to"))
+    contact_details = EncryptedTextField(_("contact details the visitor gave"), blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"consent {self.pk} for {self.conversation_id}"
+
+
+class Phase(models.TextChoices):
+    SIGNALLING = "signalling", _("Signalling")
+    SAFETY = "safety", _("Safety")
+    STABILISATION = "stabilisation", _("Stabilisation")
+    TREATMENT = "treatment", _("Treatment")
+    FUTURE = "future", _("Future: school, work, housing, network")
+    AFTERCARE = "aftercare", _("Aftercare")
+
+
+class RiskLevel(models.TextChoices):
+    UNKNOWN = "unknown", _("Not assessed")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    ACUTE = "acute", _("Acute")
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        YOUNG_PERSON = "young_person", _("Young person")
+        PARENT = "parent", _("Parent or carer (support in their own right)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.YOUNG_PERSON)
+    name = EncryptedTextField(_("name"))
+    date_of_birth = models.DateField(_("date of birth"))
+    contact_details = EncryptedTextField(_("contact details"), blank=True)
+    summary = EncryptedTextField(_("summary"), blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase, default=Phase.SIGNALLING)
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel, default=RiskLevel.UNKNOWN
+    )
+    caregiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_in_care",
+        verbose_name=_("fixed caregiver"),
+    )
+    # For a parent's own case: the child's case and the person they are in it.
+    child_case = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="parent_cases"
+    )
+    child_case_person = models.OneToOneField(
+        "Person", null=True, blank=True, on_delete=models.PROTECT, related_name="own_case"
+    )
+    consent = models.OneToOneField(
+        ChatConsent, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
+    )
+    version = models.PositiveIntegerField(default=1)  # optimistic locking
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    close_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(closed_at__isnull=False),
+                name="cases_closed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Person(models.Model):
+    """Someone around the client, with their relation to the client."""
+
+    class Relation(models.TextChoices):
+        PARENT_CARER = "parent_carer", _("Parent or carer")
+        SIBLING = "sibling", _("Brother or sister")
+        OTHER_FAMILY = "other_family", _("Other family")
+        PARTNER_FRIEND = "partner_friend", _("Partner or friend")
+        PROFESSIONAL = "professional", _("Involved professional")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="people")
+    name = EncryptedTextField(_("name"))
+    relation = models.CharField(_("relation to the client"), max_length=20, choices=Relation)
+    relation_detail = EncryptedTextField(_("relation, in words"), blank=True)
+    contact_details = EncryptedTextField(_("contact details"), blank=True)
+    has_parental_authority = models.BooleanField(_("has parental authority"), default=False)
+    # A parent can be a suspected perpetrator too: the flag is separate from the relation.
+    is_suspected_perpetrator = models.BooleanField(_("(suspected) perpetrator"), default=False)
+    # A professional who is also a partner user (e.g. a police officer on the case).
+    partner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    involved = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"person {self.pk} in {self.case_id}"
+
+
+class PerpetratorFlagChange(CasePart):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="flag_changes")
+    flagged = models.BooleanField()
+    reason = EncryptedTextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class PhaseChange(CasePart):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="phase_changes")
+    phase = models.CharField(max_length=20, choices=Phase)
+    started_on = models.DateField()
+    note = EncryptedTextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class CaregiverAssignment(CasePart):
+    """Who was the fixed caregiver from when; every change has its reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="caregiver_history")
+    caregiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = EncryptedTextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Goal(CasePart):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Working on it")
+        REACHED = "reached", _("Reached")
+        DROPPED = "dropped", _("No longer pursued")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="goals")
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase)
+    text = EncryptedTextField(_("goal"))
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class ProgressNote(CasePart):
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("Contact")
+        NOTE = "note", _("Progress note")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.NOTE)
+    phase = models.CharField(max_length=20, choices=Phase)
+    happened_on = models.DateField(_("date"))
+    text = EncryptedTextField(_("note"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_on", "at", "id"]
+
+
+class TransitionTask(CasePart):
+    """The plan for the 18th birthday: what changes, and who stays involved."""
+
+    class Topic(models.TextChoices):
+        FUNDING = "funding", _("Funding after 18 (youth law ends; Wmo, Zvw or Wlz)")
+        CARE = "care", _("Care: which caregivers and programmes continue")
+        LEGAL = "legal", _("Legal position: parental authority ends, the client decides")
+        NETWORK = "network", _("Who stays involved: people and organisations")
+        PRACTICAL = "practical", _("Practical matters: income, housing, insurance, school")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transition_tasks")
+    topic = models.CharField(max_length=20, choices=Topic)
+    note = EncryptedTextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "topic"], name="cases_transition_topic_uniq")
+        ]
+
+
+class Threat(CasePart):
+    class Kind(models.TextChoices):
+        STALKING = "stalking", _("Stalking")
+        INTIMIDATION = "intimidation", _("Intimidation or threats")
+        DAMAGE = "damage", _("Damage to property")
+        VIOLENCE = "violence", _("Violence")
+        ONLINE = "online", _("Online: spreading or threatening to spread images")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="threats")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    happened_on = models.DateField(_("date"))
+    against = EncryptedTextField(_("against whom"))
+    description = EncryptedTextField(_("what happened"))
+    informed = EncryptedTextField(_("who was informed"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_on", "at", "id"]
+
+
+class SafetyMeasure(CasePart):
+    class Kind(models.TextChoices):
+        PLACEMENT = "placement", _("Safety placement")
+        PLAN = "plan", _("Safety plan agreement")
+        OTHER = "other", _("Other measure")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="safety_measures")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    agreed_on = models.DateField(_("agreed on"))
+    description = EncryptedTextField(_("measure"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreed_on", "at", "id"]
+
+
+class EmergencyContact(CasePart):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="emergency_contacts")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = EncryptedTextField(_("name"))
+    phone = EncryptedTextField(_("phone"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Section(models.TextChoices):
+    """The parts of a case that can be shared."""
+
+    IDENTITY = "identity", _("Name and age")
+    CONTACT = "contact", _("Contact details of the client")
+    SUMMARY = "summary", _("Summary")
+    PEOPLE = "people", _("People around the client")
+    SAFETY = "safety", _("Risk level, safety measures and emergency contacts")
+    THREATS = "threats", _("Threats and incidents")
+    TRAJECTORY = "trajectory", _("Phase, goals and caregiver")
+
+
+class Share(models.Model):
+    class Basis(models.TextChoices):
+        CONSENT = "consent", _("Consent (client, and parents where the law asks)")
+        MELDCODE = "meldcode", _("Legal ground: report under the meldcode")
+        LEGAL_OTHER = "legal_other", _("Other legal ground")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="shares")
+    organisation = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.PROTECT, related_name="shares"
+    )
+    sections = models.JSONField(default=list)
+    # What was shared, as it was at that moment (JSON, encrypted): the partner sees this only.
+    snapshot = EncryptedTextField()
+    purpose = EncryptedTextField(_("purpose"))
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis)
+    basis_detail = EncryptedTextField(_("basis, explained"), blank=True)
+    valid_until = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"share {self.pk} of {self.case_id}"
+
+
+class ShareConsent(CasePart):
+    """Who consented to a share: the client (person empty) or a parent with authority."""
+
+    share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="consents")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ShareResponse(CasePart):
+    share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="responses")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField(_("response"))
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Disclosure(CasePart):
+    """Information given to a person around the client (a notification, letter or copy)."""
+
+    class Kind(models.TextChoices):
+        NOTIFICATION = "notification", _("Notification")
+        INFORMATION = "information", _("Information")
+        EXPORT = "export", _("Copy of the record")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disclosures")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures")
+    kind = models.CharField(max_length=20, choices=Kind)
+    text = EncryptedTextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

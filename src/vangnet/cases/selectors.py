@@ -1,0 +1,416 @@
+"""Reads of cases: what a role may see, with every look at a client's record logged."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vangnet.cases import ages
+from vangnet.cases.models import (
+    CaregiverAssignment,
+    Case,
+    ChatConsent,
+    Goal,
+    PartnerOrganisation,
+    Person,
+    RiskLevel,
+    Share,
+    TransitionTask,
+)
+from vangnet.cases.policy import partner_may_see_share
+from vangnet.core.access import AccessDenied, Action, may
+from vangnet.core.audit import log_access
+from vangnet.core.models import AccessLogEntry
+
+Event = AccessLogEntry.Event
+RISK_ORDER = {level: rank for rank, level in enumerate(reversed(RiskLevel.values))}
+
+
+def _normalised(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(folded.lower().split())
+
+
+def get_case(*, reference: str) -> Case:
+    return get_object_or_404(Case.objects.select_related("caregiver"), reference=reference)
+
+
+@dataclass(frozen=True)
+class Milestones:
+    """Where the client stands towards 17½, 18 and 23."""
+
+    age: int
+    transition_from: date
+    eighteen_on: date
+    limit_on: date
+    show_transition_plan: bool
+    past_limit: bool
+
+    @classmethod
+    def of(cls, case: Case, on: date) -> Milestones:
+        dob = case.date_of_birth
+        plan_from = ages.transition_plan_from(dob)
+        limit_on = ages.birthday(dob, ages.COALITION_AGE_LIMIT + 1)
+        return cls(
+            age=ages.age_on(dob, on),
+            transition_from=plan_from,
+            eighteen_on=ages.birthday(dob, ages.ADULT_AGE),
+            limit_on=limit_on,
+            show_transition_plan=case.kind == Case.Kind.YOUNG_PERSON and on >= plan_from,
+            past_limit=on >= limit_on,
+        )
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    name: str
+    milestones: Milestones
+    transition_reminder: bool
+
+
+def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[CaseRow]:
+    """Open cases, the caregiver's own first; the highest risk on top."""
+    cases = Case.objects.filter(status=Case.Status.OPEN).select_related("caregiver")
+    if not everyone:
+        cases = cases.filter(caregiver=user)
+    cases = cases.annotate(
+        open_transition_tasks=Count("transition_tasks", filter=Q(transition_tasks__done_at=None))
+    )
+    today = ages.today()
+    wanted = _normalised(query)
+    rows = []
+    for case in cases:
+        if wanted and wanted not in _normalised(case.name) and wanted != case.reference.lower():
+            continue
+        stones = Milestones.of(case, today)
+        reminder = stones.show_transition_plan and case.open_transition_tasks > 0
+        rows.append(
+            CaseRow(case=case, name=case.name, milestones=stones, transition_reminder=reminder)
+        )
+    rows.sort(key=lambda row: (RISK_ORDER[row.case.risk_level], row.name.lower()))
+    return rows
+
+
+def possible_duplicates(*, name: str, date_of_birth: date | None) -> list[Case]:
+    """Search before create: same date of birth, or a name that contains the other.
+
+    Names are encrypted, so the comparison runs here rather than in the database.
+    """
+    wanted = _normalised(name)
+    found = []
+    for case in Case.objects.select_related("caregiver"):
+        same_day = date_of_birth is not None and case.date_of_birth == date_of_birth
+        known = _normalised(case.name)
+        similar = bool(wanted) and (wanted in known or known in wanted)
+        if same_day or similar:
+            found.append(case)
+    return found
+
+
+def pending_chat_consents() -> QuerySet[ChatConsent]:
+    return ChatConsent.objects.filter(case__isnull=True).select_related("counsellor")
+
+
+def get_pending_consent(*, consent_id: int) -> ChatConsent:
+    return get_object_or_404(
+        ChatConsent.objects.select_related("conversation"), pk=consent_id, case__isnull=True
+    )
+
+
+def case_workers() -> list[Any]:
+    from vangnet.accounts.models import User
+
+    return [
+        u
+        for u in User.objects.filter(is_active=True).order_by("username")
+        if may(u, Action.CASE_WORK)
+    ]
+
+
+@dataclass
+class CaseOverview:
+    case: Case
+    milestones: Milestones
+    caregiver_changes: int
+    last_caregiver_change: datetime | None
+    transition_tasks: list[TransitionTask]
+    transition_reminder: bool
+    people: list[Person]
+    flagged_people: list[Person]
+    goals: list[Goal]
+    shares: list[Share]
+    child_case_person_flagged: bool
+    organisations: list[PartnerOrganisation] = field(default_factory=list)
+
+
+def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> CaseOverview:
+    """Everything on the case page; the look is logged."""
+    log_access(
+        user=user,
+        event=Event.CASE_OPEN,
+        role=role,
+        access_point=access_point,
+        record_type="case",
+        record_id=case.reference,
+        client_ref=case.reference,
+    )
+    assignments = list(case.caregiver_history.all())
+    people = list(case.people.select_related("own_case"))
+    tasks = list(case.transition_tasks.all())
+    stones = Milestones.of(case, ages.today())
+    child_person = case.child_case_person
+    return CaseOverview(
+        case=case,
+        milestones=stones,
+        caregiver_changes=max(0, len(assignments) - 1),
+        last_caregiver_change=assignments[-1].at if len(assignments) > 1 else None,
+        transition_tasks=tasks,
+        transition_reminder=stones.show_transition_plan and any(not t.done_at for t in tasks),
+        people=people,
+        flagged_people=[p for p in people if p.is_suspected_perpetrator],
+        goals=list(case.goals.all()),
+        shares=list(
+            case.shares.select_related("organisation", "created_by").prefetch_related(
+                "responses__author", "consents__person"
+            )
+        ),
+        child_case_person_flagged=bool(child_person and child_person.is_suspected_perpetrator),
+        organisations=list(PartnerOrganisation.objects.all()),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    title: str
+    text: str
+    by: str
+    warning: bool = False
+
+
+TIMELINE_KINDS = {
+    "contact": gettext_lazy("Contacts"),
+    "note": gettext_lazy("Progress notes"),
+    "phase": gettext_lazy("Phase changes"),
+    "caregiver": gettext_lazy("Caregiver changes"),
+    "threat": gettext_lazy("Threats and incidents"),
+    "safety": gettext_lazy("Safety measures"),
+    "share": gettext_lazy("Sharing"),
+    "person": gettext_lazy("People and flags"),
+}
+
+
+def _day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _name(user: Any) -> str:
+    return str(user.display_name) if user else ""
+
+
+def case_timeline(
+    *, case: Case, user: Any, role: str, access_point: str, kinds: set[str] | None = None
+) -> list[TimelineEntry]:
+    """One chronological line of everything in the case, newest first; the look is logged."""
+    log_access(
+        user=user,
+        event=Event.CASE_OPEN,
+        role=role,
+        access_point=access_point,
+        record_type="case",
+        record_id=case.reference,
+        client_ref=case.reference,
+        detail="timeline",
+    )
+    wanted = kinds or set(TIMELINE_KINDS)
+    entries: list[TimelineEntry] = []
+    if wanted & {"contact", "note"}:
+        for note in case.notes.select_related("by"):
+            if note.kind in wanted:
+                entries.append(
+                    TimelineEntry(
+                        _day(note.happened_on),
+                        note.kind,
+                        str(note.get_kind_display()),
+                        note.text,
+                        _name(note.by),
+                    )
+                )
+    if "phase" in wanted:
+        for change in case.phase_changes.select_related("by"):
+            entries.append(
+                TimelineEntry(
+                    _day(change.started_on),
+                    "phase",
+                    _("Phase: %s") % change.get_phase_display(),
+                    change.note,
+                    _name(change.by),
+                )
+            )
+    if "caregiver" in wanted:
+        for a in CaregiverAssignment.objects.filter(case=case).select_related("caregiver", "by"):
+            entries.append(
+                TimelineEntry(
+                    a.at,
+                    "caregiver",
+                    _("Fixed caregiver: %s") % _name(a.caregiver),
+                    a.reason,
+                    _name(a.by),
+                )
+            )
+    if "threat" in wanted:
+        for t in case.threats.select_related("by"):
+            entries.append(
+                TimelineEntry(
+                    _day(t.happened_on),
+                    "threat",
+                    str(t.get_kind_display()),
+                    f"{t.description} ({t.against})",
+                    _name(t.by),
+                    True,
+                )
+            )
+    if "safety" in wanted:
+        for m in case.safety_measures.select_related("by"):
+            entries.append(
+                TimelineEntry(
+                    _day(m.agreed_on),
+                    "safety",
+                    str(m.get_kind_display()),
+                    m.description,
+                    _name(m.by),
+                )
+            )
+    if "share" in wanted:
+        for s in case.shares.select_related("organisation", "created_by", "revoked_by"):
+            entries.append(
+                TimelineEntry(
+                    s.created_at,
+                    "share",
+                    _("Shared with %s") % s.organisation.name,
+                    s.purpose,
+                    _name(s.created_by),
+                )
+            )
+            if s.revoked_at:
+                entries.append(
+                    TimelineEntry(
+                        s.revoked_at,
+                        "share",
+                        _("Share with %s revoked") % s.organisation.name,
+                        s.revoke_reason,
+                        _name(s.revoked_by),
+                    )
+                )
+            for r in s.responses.select_related("author"):
+                entries.append(
+                    TimelineEntry(
+                        r.at,
+                        "share",
+                        _("Response from %s") % s.organisation.name,
+                        r.text,
+                        _name(r.author),
+                    )
+                )
+    if "person" in wanted:
+        for person in case.people.prefetch_related("flag_changes__by"):
+            entries.append(
+                TimelineEntry(
+                    person.added_at,
+                    "person",
+                    _("%(name)s added (%(relation)s)")
+                    % {"name": person.name, "relation": person.get_relation_display()},
+                    "",
+                    "",
+                    person.is_suspected_perpetrator,
+                )
+            )
+            for flag in person.flag_changes.all():
+                title = (
+                    _("%s flagged as (suspected) perpetrator")
+                    if flag.flagged
+                    else _("Perpetrator flag removed from %s")
+                ) % person.name
+                entries.append(
+                    TimelineEntry(flag.at, "person", title, flag.reason, _name(flag.by), True)
+                )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+# --- partners ------------------------------------------------------------------------------
+
+
+def partner_inbox(*, user: Any) -> list[Share]:
+    """Shares with the user's organisation that still run and that this user may see."""
+    if not user.organisation:
+        return []
+    shares = Share.objects.filter(
+        organisation__name=user.organisation, revoked_at=None, valid_until__gte=ages.today()
+    ).select_related("organisation", "case")
+    return [s for s in shares if partner_may_see_share(user, s)]
+
+
+@dataclass(frozen=True)
+class SharedRecord:
+    share: Share
+    data: dict[str, Any]
+
+
+def read_share(*, share_id: int, user: Any, role: str, access_point: str) -> SharedRecord:
+    """Exactly what was shared, for the receiving partner only, while the share runs."""
+    share = get_object_or_404(Share.objects.select_related("organisation", "case"), pk=share_id)
+    if not may(user, Action.PARTNER_SHARES, share):
+        raise AccessDenied(_("This share is not (or no longer) available to you."))
+    log_access(
+        user=user,
+        event=Event.SHARE_VIEW,
+        role=role,
+        access_point=access_point,
+        record_type="share",
+        record_id=share.pk,
+        client_ref=share.case.reference,
+        on_behalf_of=user.organisation,
+    )
+    return SharedRecord(share=share, data=json.loads(share.snapshot))
+
+
+def shares_for_partner(*, share_id: int, user: Any) -> Share:
+    share = get_object_or_404(Share.objects.select_related("organisation", "case"), pk=share_id)
+    if not may(user, Action.PARTNER_SHARES, share):
+        raise AccessDenied()
+    return share
+
+
+# --- the client's own view of who looked ----------------------------------------------------
+
+
+def client_access_report(
+    *, reference: str, user: Any, role: str, access_point: str
+) -> list[AccessLogEntry]:
+    """Who accessed this client's record, and when (NEN 7513); nothing about other clients."""
+    reference = reference.strip().upper()
+    if not Case.objects.filter(reference=reference).exists():
+        return []
+    entries = list(AccessLogEntry.objects.filter(client_ref=reference).order_by("at", "id"))
+    log_access(
+        user=user,
+        event=Event.CLIENT_ACCESS_REPORT,
+        role=role,
+        access_point=access_point,
+        record_type="case",
+        record_id=reference,
+        client_ref=reference,
+    )
+    return entries
