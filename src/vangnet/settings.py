@@ -252,7 +252,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("VANGNET_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("VANGNET_LOG_LEVEL", "INFO").upper()},
     "loggers": {
         # Request logs carry paths and client addresses; anonymity forbids them for chat traffic.
         "django.request": {"level": "ERROR"},
