@@ -42,7 +42,7 @@ test: install
 	  DATABASE_URL="$$VANGNET_TEST_DATABASE_URL" REDIS_URL="$${VANGNET_TEST_REDIS_URL:-}" \
 	  SECRET_KEY="$$(head -c 48 /dev/urandom | base64 -w0)" \
 	  VANGNET_ENCRYPTION_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
-	  VANGNET_HTTPS=0 $(BIN)/pytest -m "not browser" $(SECOND_PASS); \
+	  VANGNET_HTTPS=0 VANGNET_MANIFEST_STATIC=0 $(BIN)/pytest -m "not browser" $(SECOND_PASS); \
 	else echo "== pass 2 skipped: set VANGNET_TEST_DATABASE_URL (and VANGNET_TEST_REDIS_URL) to run it"; fi
 
 lint: install

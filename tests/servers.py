@@ -27,6 +27,7 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env.update(
         VANGNET_DATA_DIR=str(data_dir),
         VANGNET_HTTPS="0",
+        VANGNET_MANIFEST_STATIC="0",  # no collectstatic for a test server
         VANGNET_LOG_LEVEL="warning",
         # Always open, so tests do not depend on the hour they run at.
         VANGNET_CHAT_OPENING_HOURS="",

@@ -213,17 +213,20 @@ LANGUAGE_COOKIE_AGE = None  # a session cookie: it leaves with the browser
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("VANGNET_STATIC_ROOT", DATA_DIR / "static"))
+# Production serves hashed files made by `vangnet collectstatic`; without that manifest
+# (embedded default, tests) the files are served straight from the apps.
+MANIFEST_STATIC = not DEBUG and env_bool("VANGNET_MANIFEST_STATIC", not EMBEDDED)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env_bool("VANGNET_MANIFEST_STATIC", not EMBEDDED)
+            if MANIFEST_STATIC
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
+WHITENOISE_USE_FINDERS = not MANIFEST_STATIC
 if WHITENOISE_USE_FINDERS:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
