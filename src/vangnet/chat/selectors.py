@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 
 from vangnet.chat.models import Duty
 
@@ -16,6 +17,10 @@ class OpeningSlot:
     weekday: int  # 0 = Monday
     opens: time
     closes: time
+
+    @property
+    def day_name(self) -> str:
+        return str(WEEKDAYS[self.weekday])
 
 
 @dataclass(frozen=True)

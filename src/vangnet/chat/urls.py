@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from vangnet.chat import views
 
 app_name = "chat"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.console, name="console"),
+    path("transcripts/<uuid:public_id>/", views.transcript, name="transcript"),
+]

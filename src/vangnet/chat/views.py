@@ -1,11 +1,113 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from vangnet.chat import selectors
+from vangnet.accounts.decorators import staff_view
+from vangnet.chat import selectors, services
+from vangnet.chat.models import Conversation, VisitorRole
+from vangnet.core.access import Action
+from vangnet.core.audit import access_point_of
 
 
 def visitor_chat(request: HttpRequest) -> HttpResponse:
     """The anonymous chat page; everything after this goes over the WebSocket."""
-    return render(request, "chat/visitor.html", {"availability": selectors.availability()})
+    return render(
+        request,
+        "chat/visitor.html",
+        {
+            "availability": selectors.availability(),
+            "roles": VisitorRole.choices,
+            "max_chars": settings.VANGNET_CHAT_MAX_MESSAGE_CHARS,
+            "strings": visitor_strings(),
+        },
+    )
+
+
+def visitor_strings() -> dict[str, str]:
+    """Texts the chat script shows, translated on the server (no script catalogue needed)."""
+    return {
+        "language": get_language() or "nl",
+        "waiting": _("You are number {position} in the queue. A counsellor will be with you soon."),
+        "waiting_closed": _(
+            "You are in the queue. No counsellor is available right now; you can wait or come back later."
+        ),
+        "active": _("You are talking with {name}."),
+        "ended": _("The chat has ended. Thank you for talking with us."),
+        "reconnecting": _("The connection was lost. Reconnecting…"),
+        "connecting": _("Connecting…"),
+        "you": _("You"),
+        "counsellor": _("Counsellor"),
+        "sending": _("sending…"),
+        "accepted": _("A counsellor has joined the chat."),
+        "handover": _("Another counsellor takes over the conversation."),
+        "ended_by_visitor": _("You ended the chat."),
+        "confirm_end": _("Do you want to end the chat?"),
+        "chars_left": _("{count} characters left"),
+        "expired": _("This conversation has ended. You can start a new one."),
+    }
+
+
+@staff_view(Action.CHAT_CONSOLE)
+def console(request: HttpRequest) -> HttpResponse:
+    try:
+        coding_url = reverse("coding:register")
+    except NoReverseMatch:  # contact coding is optional for the console
+        coding_url = ""
+    return render(
+        request,
+        "chat/console.html",
+        {
+            "max_chars": settings.VANGNET_CHAT_MAX_MESSAGE_CHARS,
+            "coding_url": coding_url,
+            "strings": console_strings(),
+        },
+    )
+
+
+def console_strings() -> dict[str, str]:
+    return {
+        "accept": _("Accept"),
+        "read_along": _("Read along"),
+        "waiting_since": _("waiting since {time}"),
+        "queue_empty": _("Nobody is waiting."),
+        "no_active": _("No active chats."),
+        "visitor": _("Visitor"),
+        "you": _("You"),
+        "system": _("System"),
+        "accepted": _("You accepted the chat."),
+        "handover": _("The chat was handed over."),
+        "ended": _("The chat has ended."),
+        "ended_by_visitor": _("The visitor ended the chat."),
+        "code_contact": _("Code this contact"),
+        "transcript": _("Transcript"),
+        "reconnecting": _("Connection lost. Reconnecting…"),
+        "connected": _("Connected."),
+        "on_duty": _("On duty: visitors can reach you"),
+        "off_duty": _("Off duty"),
+        "handed_to_you": _("{name} handed a chat over to you."),
+        "note_from": _("Note from {name}:"),
+        "typing": _("The visitor is typing…"),
+        "reading_along": _("reading along"),
+        "confirm_end": _("End this chat?"),
+        "choose_colleague": _("Choose a colleague."),
+        "no_colleagues": _("No colleague is on duty."),
+    }
+
+
+@staff_view(Action.CHAT_TRANSCRIPT)
+def transcript(request: HttpRequest, public_id: str) -> HttpResponse:
+    conversation = get_object_or_404(Conversation, public_id=public_id)
+    messages = services.read_transcript(
+        conversation=conversation, reader=request.user, access_point=access_point_of(request)  # type: ignore[arg-type]
+    )
+    notes = services.handover_notes(conversation=conversation, reader=request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "chat/transcript.html",
+        {"conversation": conversation, "messages": messages, "notes": notes},
+    )

@@ -1,0 +1,264 @@
+// The anonymous visitor's chat. Protocol: docs/chat-protocol.md.
+// The only thing kept is in sessionStorage (gone when the tab closes): the conversation token,
+// the last sequence number seen and the messages not yet acknowledged, so none is lost.
+(function () {
+  "use strict";
+  var STORE_KEY = "vangnet.chat";
+  var strings = JSON.parse(document.getElementById("chat-strings").textContent);
+  var el = function (id) { return document.getElementById(id); };
+  var socket = null;
+  var retryDelay = 500;
+  var leaving = false;
+  var ended = false;
+  var startRequest = null;
+  var typingTimer = null;
+  var lastTypingSent = 0;
+
+  function load() {
+    try { return JSON.parse(sessionStorage.getItem(STORE_KEY)) || null; } catch (e) { return null; }
+  }
+  function save() {
+    try { sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+  function forget() {
+    try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing to remove */ }
+  }
+  var state = load();
+
+  function newId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  // --- showing things ---------------------------------------------------------------------
+  function show(section) {
+    ["chat-closed", "chat-start", "chat-room"].forEach(function (id) { el(id).hidden = id !== section; });
+  }
+  function setStatus(text) { el("chat-status").textContent = text; }
+  function notice(text) { el("chat-notice").textContent = text || ""; }
+
+  function renderMessage(msg) {
+    var log = el("chat-log");
+    var existing = msg.id ? log.querySelector('[data-id="' + CSS.escape(msg.id) + '"]') : null;
+    var item = existing || document.createElement("li");
+    item.className = "msg msg-" + msg.sender + (msg.pending ? " msg-pending" : "");
+    item.setAttribute("data-id", msg.id || "");
+    if (msg.seq) { item.setAttribute("data-seq", msg.seq); }
+    item.textContent = "";
+    var who = document.createElement("span");
+    who.className = "msg-who";
+    var body = document.createElement("span");
+    body.className = "msg-text";
+    if (msg.sender === "system") {
+      who.textContent = "";
+      body.textContent = strings[msg.system] || msg.text || "";
+    } else {
+      who.textContent = msg.sender === "visitor" ? strings.you : (msg.author || strings.counsellor);
+      body.textContent = msg.text; // text only: markup is shown as typed, never run
+    }
+    item.appendChild(who);
+    item.appendChild(body);
+    if (msg.pending) {
+      var flag = document.createElement("span");
+      flag.className = "msg-flag";
+      flag.textContent = strings.sending;
+      item.appendChild(flag);
+    }
+    if (!existing) { log.appendChild(item); }
+    item.scrollIntoView({ block: "end" });
+  }
+
+  function showState(frame) {
+    if (frame.status === "waiting") {
+      setStatus(frame.open === false ? strings.waiting_closed : format(strings.waiting, { position: frame.position }));
+    } else if (frame.status === "active") {
+      setStatus(format(strings.active, { name: frame.counsellor || strings.counsellor }));
+    } else if (frame.status === "ended") {
+      finish(strings.ended);
+    }
+  }
+
+  function finish(text) {
+    ended = true;
+    setStatus(text);
+    forget();
+    state = null;
+    el("send-form").hidden = true;
+    el("chat-ended").hidden = false;
+    if (socket) { socket.close(); }
+  }
+
+  // --- the connection ---------------------------------------------------------------------
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + "/ws/chat/");
+    socket.onopen = function () {
+      retryDelay = 500;
+      if (state && state.token) {
+        socket.send(JSON.stringify({ type: "resume", token: state.token, last_seq: state.lastSeq || 0 }));
+      } else if (startRequest) {
+        socket.send(JSON.stringify(startRequest));
+      }
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      receive(frame);
+    };
+    socket.onclose = function () {
+      socket = null;
+      if (leaving || ended) { return; }
+      setStatus(strings.reconnecting);
+      window.setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 10000);
+    };
+  }
+
+  function receive(frame) {
+    switch (frame.type) {
+      case "welcome":
+        if (frame.token) {
+          state = { token: frame.token, lastSeq: 0, pending: [] };
+          startRequest = null;
+        }
+        save();
+        resendPending();
+        break;
+      case "state":
+        showState(frame);
+        break;
+      case "message":
+        if (!state || frame.seq <= (state.lastSeq || 0)) { return; }
+        state.lastSeq = frame.seq;
+        save();
+        renderMessage(frame);
+        if (frame.sender === "counsellor") { el("chat-typing").hidden = true; }
+        break;
+      case "ack":
+        if (!state) { return; }
+        state.pending = state.pending.filter(function (p) { return p.id !== frame.id; });
+        save();
+        break;
+      case "typing":
+        el("chat-typing").hidden = false;
+        window.clearTimeout(typingTimer);
+        typingTimer = window.setTimeout(function () { el("chat-typing").hidden = true; }, 4000);
+        break;
+      case "error":
+        handleError(frame);
+        break;
+    }
+  }
+
+  function handleError(frame) {
+    if (frame.code === "unknown_token" || frame.code === "expired") {
+      finish(strings.expired);
+      return;
+    }
+    notice(frame.message);
+    if (!frame.id || !state) { return; }
+    if (frame.code === "rate_limited") {
+      window.setTimeout(resendPending, 3000); // kept: it goes out once the limit allows
+      return;
+    }
+    // Refused for its content (too long, empty): drop it from the queue, give the text back.
+    var refused = state.pending.filter(function (p) { return p.id === frame.id; })[0];
+    state.pending = state.pending.filter(function (p) { return p.id !== frame.id; });
+    save();
+    var item = el("chat-log").querySelector('[data-id="' + CSS.escape(frame.id) + '"]');
+    if (item) { item.remove(); }
+    if (refused && !el("message").value) { el("message").value = refused.text; updateCount(); }
+  }
+
+  function resendPending() {
+    if (!state || !socket || socket.readyState !== WebSocket.OPEN) { return; }
+    state.pending.forEach(function (p) {
+      socket.send(JSON.stringify({ type: "send", id: p.id, text: p.text }));
+    });
+  }
+
+  // --- what the visitor does --------------------------------------------------------------
+  function start(event) {
+    event.preventDefault();
+    var chosen = document.querySelector('input[name="role"]:checked');
+    el("role-error").hidden = !!chosen;
+    if (!chosen) { document.querySelector('input[name="role"]').focus(); return; }
+    startRequest = {
+      type: "start", role: chosen.value, nickname: el("nickname").value, language: strings.language
+    };
+    show("chat-room");
+    setStatus(strings.connecting);
+    el("message").focus();
+    connect();
+  }
+
+  function send(event) {
+    event.preventDefault();
+    var text = el("message").value.trim();
+    if (!text || !state) { return; }
+    notice("");
+    var pending = { id: newId(), text: text };
+    state.pending.push(pending);
+    save();
+    renderMessage({ id: pending.id, sender: "visitor", text: text, pending: true });
+    el("message").value = "";
+    updateCount();
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "send", id: pending.id, text: text }));
+    }
+  }
+
+  function typing() {
+    updateCount();
+    var now = Date.now();
+    if (socket && socket.readyState === WebSocket.OPEN && now - lastTypingSent > 3000) {
+      lastTypingSent = now;
+      socket.send(JSON.stringify({ type: "typing" }));
+    }
+  }
+
+  function updateCount() {
+    var max = parseInt(el("message").getAttribute("maxlength"), 10);
+    el("message-count").textContent = format(strings.chars_left, { count: max - el("message").value.length });
+  }
+
+  function endChat() {
+    if (!window.confirm(strings.confirm_end)) { return; }
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "end" }));
+    } else {
+      finish(strings.ended);
+    }
+  }
+
+  // Quick exit: close the socket and forget the token at once (quick-exit.js clears storage).
+  window.addEventListener("vangnet:quick-exit", function () {
+    leaving = true;
+    forget();
+    if (socket) { socket.close(); }
+  });
+
+  el("start-form").addEventListener("submit", start);
+  el("send-form").addEventListener("submit", send);
+  el("message").addEventListener("input", typing);
+  el("message").addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { send(event); }
+  });
+  el("end-button").addEventListener("click", endChat);
+  updateCount();
+
+  if (state && state.token) {
+    // A reload in the same tab: carry on where we were.
+    show("chat-room");
+    setStatus(strings.connecting);
+    (state.pending || []).forEach(function (p) {
+      renderMessage({ id: p.id, sender: "visitor", text: p.text, pending: true });
+    });
+    state.lastSeq = 0; // fetch the whole conversation again to show it
+    connect();
+  }
+})();
