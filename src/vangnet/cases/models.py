@@ -384,6 +384,9 @@ class Share(models.Model):
     def __str__(self) -> str:
         return f"share {self.pk} of {self.case_id}"
 
+    def get_sections_display(self) -> list[str]:
+        return [str(Section(code).label) for code in self.sections if code in Section.values]
+
 
 class ShareConsent(CasePart):
     """Who consented to a share: the client (person empty) or a parent with authority."""

@@ -1,4 +1,34 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from vangnet.cases import views
 
 app_name = "cases"
-urlpatterns: list[URLPattern] = []
+CASE = "<str:reference>/"
+urlpatterns: list[URLPattern] = [
+    path("", views.caseload, name="caseload"),
+    path("new/", views.new_case, name="new_case"),
+    path("from-chat/", views.chat_consents, name="chat_consents"),
+    path("from-chat/<int:consent_id>/", views.open_from_chat, name="open_from_chat"),
+    path("partner/", views.partner_inbox, name="partner_inbox"),
+    path("partner/<int:share_id>/", views.partner_share, name="partner_share"),
+    path("access-report/", views.client_access_report, name="client_access_report"),
+    path(CASE, views.case_detail, name="case_detail"),
+    path(CASE + "timeline/", views.timeline, name="timeline"),
+    path(CASE + "edit/", views.edit_case, name="edit_case"),
+    path(CASE + "close/", views.close_case, name="close_case"),
+    path(CASE + "people/", views.add_person, name="add_person"),
+    path(CASE + "people/<int:person_id>/flag/", views.person_flag, name="person_flag"),
+    path(CASE + "people/<int:person_id>/inform/", views.inform_person, name="inform_person"),
+    path(CASE + "people/<int:person_id>/own-case/", views.parent_case, name="parent_case"),
+    path(CASE + "phase/", views.change_phase, name="change_phase"),
+    path(CASE + "caregiver/", views.change_caregiver, name="change_caregiver"),
+    path(CASE + "goals/", views.add_goal, name="add_goal"),
+    path(CASE + "goals/<int:goal_id>/", views.goal_status, name="goal_status"),
+    path(CASE + "notes/", views.add_note, name="add_note"),
+    path(CASE + "transition/<int:task_id>/", views.complete_task, name="complete_task"),
+    path(CASE + "threats/", views.add_threat, name="add_threat"),
+    path(CASE + "safety/", views.add_safety_measure, name="add_safety_measure"),
+    path(CASE + "emergency-contacts/", views.add_emergency_contact, name="add_emergency_contact"),
+    path(CASE + "shares/", views.share_case, name="share_case"),
+    path(CASE + "shares/<int:share_id>/revoke/", views.revoke_share, name="revoke_share"),
+]

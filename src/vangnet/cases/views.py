@@ -1,0 +1,621 @@
+"""Case pages: parse the input, call one service or selector, render. No rules here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vangnet.accounts.decorators import staff_view
+from vangnet.cases import ages, forms, selectors, services
+from vangnet.cases.models import Case, Goal, Person, Share, TransitionTask
+from vangnet.core.access import Action
+from vangnet.core.audit import access_point_of
+
+Forms = dict[str, django_forms.Form]
+
+
+def _role(request: HttpRequest) -> str:
+    return str(request.role)  # type: ignore[attr-defined]
+
+
+def _case_forms(case: Case, bound: Forms) -> Forms:
+    version = {"version": case.version}
+    people = list(case.people.all())
+    made: Forms = {
+        "edit": forms.CaseEditForm(
+            initial={
+                **version,
+                "summary": case.summary,
+                "contact_details": case.contact_details,
+                "risk_level": case.risk_level,
+            }
+        ),
+        "close": forms.CloseForm(initial=version),
+        "person": forms.PersonForm(),
+        "phase": forms.PhaseForm(initial={**version, "started_on": ages.today()}),
+        "caregiver": forms.CaregiverForm(initial=version, workers=selectors.case_workers()),
+        "goal": forms.GoalForm(),
+        "note": forms.NoteForm(initial={"happened_on": ages.today()}),
+        "threat": forms.ThreatForm(),
+        "safety": forms.SafetyForm(initial={"agreed_on": ages.today()}),
+        "emergency": forms.EmergencyContactForm(people=people),
+    }
+    made.update(bound)
+    return made
+
+
+def _case_page(
+    request: HttpRequest, case: Case, bound: Forms | None = None, status: int = 200
+) -> HttpResponse:
+    overview = selectors.open_case_record(
+        case=case, user=request.user, role=_role(request), access_point=access_point_of(request)
+    )
+    context = {
+        "o": overview,
+        "case": case,
+        "open": case.status == Case.Status.OPEN,
+        "goal_statuses": Goal.Status.choices,
+        "forms": _case_forms(case, bound or {}),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _case_url(case: Case, anchor: str = "") -> str:
+    url = reverse("cases:case_detail", args=[case.reference])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _handle(
+    request: HttpRequest,
+    reference: str,
+    name: str,
+    form: django_forms.Form,
+    call: Callable[[Case, dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """Run one case change from the case page; on a refusal show the page with the reason."""
+    case = selectors.get_case(reference=reference)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: check the fields marked below."))
+        return _case_page(request, case, {name: form}, status=400)
+    try:
+        call(case, form.cleaned_data)
+    except services.CaseError as err:
+        form.add_error(None, str(err))
+        messages.error(request, str(err))
+        case.refresh_from_db()
+        return _case_page(
+            request,
+            case,
+            {name: form},
+            status=409 if isinstance(err, services.ConflictError) else 400,
+        )
+    messages.success(request, success)
+    return redirect(_case_url(case, name))
+
+
+# --- caseload, search before create -------------------------------------------------------
+
+
+@staff_view(Action.CASE_WORK)
+def caseload(request: HttpRequest) -> HttpResponse:
+    everyone = request.GET.get("all") == "1"
+    query = request.GET.get("q", "").strip()[:100]
+    rows = selectors.caseload(user=request.user, everyone=everyone, query=query)
+    consents = selectors.pending_chat_consents().count()
+    return render(
+        request,
+        "cases/caseload.html",
+        {"rows": rows, "everyone": everyone, "query": query, "consents": consents},
+    )
+
+
+@staff_view(Action.CASE_WORK)
+def new_case(request: HttpRequest) -> HttpResponse:
+    """Search first; the create form appears with the search results."""
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    search = forms.CaseSearchForm(data)
+    matches: list[Case] | None = None
+    create = None
+    if search.is_valid():
+        matches = selectors.possible_duplicates(
+            name=search.cleaned_data["name"], date_of_birth=search.cleaned_data["date_of_birth"]
+        )
+        create = forms.NewCaseForm(
+            request.POST if request.method == "POST" else None, initial=search.cleaned_data
+        )
+    if request.method == "POST" and create is not None and create.is_valid():
+        d = create.cleaned_data
+        try:
+            case = services.open_case(
+                by=request.user,
+                name=d["name"],
+                date_of_birth=d["date_of_birth"],
+                contact_details=d["contact_details"],
+                summary=d["summary"],
+                access_point=access_point_of(request),
+            )
+        except services.CaseError as err:
+            create.add_error(None, str(err))
+        else:
+            messages.success(request, _("The case is open."))
+            return redirect(_case_url(case))
+    return render(
+        request, "cases/new_case.html", {"search": search, "matches": matches, "create": create}
+    )
+
+
+@staff_view(Action.CASE_WORK)
+def chat_consents(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "cases/chat_consents.html", {"consents": selectors.pending_chat_consents()}
+    )
+
+
+@staff_view(Action.CASE_WORK)
+def open_from_chat(request: HttpRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.get_pending_consent(consent_id=consent_id)
+    form = forms.ChatCaseForm(request.POST or None)
+    matches = None
+    if form.is_valid():
+        d = form.cleaned_data
+        matches = selectors.possible_duplicates(name=d["name"], date_of_birth=d["date_of_birth"])
+        if matches and request.POST.get("confirm") != "1":
+            return render(
+                request,
+                "cases/open_from_chat.html",
+                {"consent": consent, "form": form, "matches": matches},
+            )
+        try:
+            case = services.open_case_from_chat(
+                consent=consent,
+                by=request.user,
+                name=d["name"],
+                date_of_birth=d["date_of_birth"],
+                summary=d["summary"],
+                access_point=access_point_of(request),
+            )
+        except services.CaseError as err:
+            form.add_error(None, str(err))
+        else:
+            messages.success(request, _("The case is open, with the visitor's consent."))
+            return redirect(_case_url(case))
+    return render(
+        request, "cases/open_from_chat.html", {"consent": consent, "form": form, "matches": matches}
+    )
+
+
+# --- the case page and its changes --------------------------------------------------------
+
+
+@staff_view(Action.CASE_WORK)
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, selectors.get_case(reference=reference))
+
+
+@staff_view(Action.CASE_WORK)
+def timeline(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.get_case(reference=reference)
+    chosen = {k for k in request.GET.getlist("kind") if k in selectors.TIMELINE_KINDS}
+    entries = selectors.case_timeline(
+        case=case,
+        user=request.user,
+        role=_role(request),
+        access_point=access_point_of(request),
+        kinds=chosen or None,
+    )
+    return render(
+        request,
+        "cases/timeline.html",
+        {
+            "case": case,
+            "entries": entries,
+            "kinds": selectors.TIMELINE_KINDS,
+            "chosen": chosen,
+        },
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def edit_case(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.update_case(
+            case=case,
+            by=request.user,
+            expected_version=d["version"],
+            summary=d["summary"],
+            contact_details=d["contact_details"],
+            risk_level=d["risk_level"],
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request, reference, "edit", forms.CaseEditForm(request.POST), call, _("The case is saved.")
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def close_case(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.close_case(
+            case=case,
+            by=request.user,
+            reason=d["reason"],
+            expected_version=d["version"],
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request, reference, "close", forms.CloseForm(request.POST), call, _("The case is closed.")
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def add_person(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.add_person(
+            case=case, by=request.user, access_point=access_point_of(request), **d
+        )
+
+    return _handle(
+        request,
+        reference,
+        "person",
+        forms.PersonForm(request.POST),
+        call,
+        _("The person is added."),
+    )
+
+
+def _person(case: Case, person_id: int) -> Person:
+    return get_object_or_404(Person, pk=person_id, case=case)
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def person_flag(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.set_perpetrator_flag(
+            person=_person(case, person_id),
+            by=request.user,
+            flagged=d["flagged"],
+            reason=d["reason"],
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request,
+        reference,
+        "people",
+        forms.FlagForm(request.POST),
+        call,
+        _("The perpetrator flag is changed."),
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def inform_person(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.inform_person(
+            person=_person(case, person_id),
+            by=request.user,
+            text=d["text"],
+            kind=d["kind"],
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request,
+        reference,
+        "people",
+        forms.InformForm(request.POST),
+        call,
+        _("Recorded what this person was told."),
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def parent_case(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+    case = selectors.get_case(reference=reference)
+    form = forms.ParentCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            own = services.open_parent_case(
+                child_case=case,
+                person=_person(case, person_id),
+                by=request.user,
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                summary=form.cleaned_data["summary"],
+                access_point=access_point_of(request),
+            )
+        except services.CaseError as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(request, _("The parent has a case of their own now."))
+            return redirect(_case_url(own))
+    else:
+        messages.error(request, _("Fill in the parent's date of birth (not in the future)."))
+    return redirect(_case_url(case, "people"))
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def change_phase(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.change_phase(
+            case=case,
+            by=request.user,
+            phase=d["phase"],
+            started_on=d["started_on"],
+            note=d["note"],
+            expected_version=d["version"],
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request, reference, "phase", forms.PhaseForm(request.POST), call, _("The phase is changed.")
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def change_caregiver(request: HttpRequest, reference: str) -> HttpResponse:
+    form = forms.CaregiverForm(request.POST, workers=selectors.case_workers())
+
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.change_caregiver(
+            case=case,
+            by=request.user,
+            caregiver=form.workers[d["caregiver"]],
+            reason=d["reason"],
+            expected_version=d["version"],
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request, reference, "caregiver", form, call, _("The fixed caregiver is changed.")
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def add_goal(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.add_goal(
+            case=case, by=request.user, text=d["text"], access_point=access_point_of(request)
+        )
+
+    return _handle(
+        request, reference, "goal", forms.GoalForm(request.POST), call, _("The goal is added.")
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def goal_status(request: HttpRequest, reference: str, goal_id: int) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        goal = get_object_or_404(Goal, pk=goal_id, case=case)
+        return services.set_goal_status(
+            goal=goal, by=request.user, status=d["status"], access_point=access_point_of(request)
+        )
+
+    return _handle(
+        request,
+        reference,
+        "goal",
+        forms.GoalStatusForm(request.POST),
+        call,
+        _("The goal is updated."),
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.add_note(
+            case=case,
+            by=request.user,
+            kind=d["kind"],
+            text=d["text"],
+            happened_on=d["happened_on"],
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request, reference, "note", forms.NoteForm(request.POST), call, _("The note is saved.")
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def complete_task(request: HttpRequest, reference: str, task_id: int) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        task = get_object_or_404(TransitionTask, pk=task_id, case=case)
+        return services.complete_transition_task(
+            task=task, by=request.user, note=d["note"], access_point=access_point_of(request)
+        )
+
+    return _handle(
+        request,
+        reference,
+        "transition",
+        forms.TaskForm(request.POST),
+        call,
+        _("The transition task is done."),
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def add_threat(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.record_threat(
+            case=case, by=request.user, access_point=access_point_of(request), **d
+        )
+
+    return _handle(
+        request,
+        reference,
+        "threat",
+        forms.ThreatForm(request.POST),
+        call,
+        _("The threat is recorded."),
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def add_safety_measure(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.add_safety_measure(
+            case=case, by=request.user, access_point=access_point_of(request), **d
+        )
+
+    return _handle(
+        request,
+        reference,
+        "safety",
+        forms.SafetyForm(request.POST),
+        call,
+        _("The safety measure is recorded."),
+    )
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def add_emergency_contact(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.get_case(reference=reference)
+    form = forms.EmergencyContactForm(request.POST, people=list(case.people.all()))
+
+    def call(case: Case, d: dict[str, Any]) -> object:
+        return services.add_emergency_contact(
+            case=case,
+            by=request.user,
+            name=d["name"],
+            phone=d["phone"],
+            person=form.people.get(d["person"]),
+            access_point=access_point_of(request),
+        )
+
+    return _handle(
+        request, reference, "emergency", form, call, _("The emergency contact is added.")
+    )
+
+
+# --- sharing -------------------------------------------------------------------------------
+
+
+@staff_view(Action.CASE_SHARE)
+def share_case(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.get_case(reference=reference)
+    form = forms.ShareForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.share_with_partner(
+                case=case,
+                by=request.user,
+                organisation=d["organisation"],
+                sections=d["sections"],
+                purpose=d["purpose"],
+                basis=d["basis"],
+                basis_detail=d["basis_detail"],
+                valid_until=d["valid_until"],
+                client_consents=d["client_consents"],
+                consenting_parents=[form.parents[k] for k in d["consenting_parents"]],
+                access_point=access_point_of(request),
+            )
+        except services.CaseError as err:
+            form.add_error(None, str(err))
+        else:
+            messages.success(request, _("Shared. The partner sees only the parts you chose."))
+            return redirect(_case_url(case, "shares"))
+    return render(
+        request,
+        "cases/share_form.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view(Action.CASE_SHARE)
+@require_POST
+def revoke_share(request: HttpRequest, reference: str, share_id: int) -> HttpResponse:
+    def call(case: Case, d: dict[str, Any]) -> object:
+        share = get_object_or_404(Share, pk=share_id, case=case)
+        return services.revoke_share(
+            share=share, by=request.user, reason=d["reason"], access_point=access_point_of(request)
+        )
+
+    return _handle(
+        request,
+        reference,
+        "shares",
+        forms.ReasonForm(request.POST),
+        call,
+        _("The share is revoked; the partner can no longer see it."),
+    )
+
+
+@staff_view(Action.PARTNER_SHARES)
+def partner_inbox(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "cases/partner_inbox.html", {"shares": selectors.partner_inbox(user=request.user)}
+    )
+
+
+@staff_view(Action.PARTNER_SHARES)
+def partner_share(request: HttpRequest, share_id: int) -> HttpResponse:
+    form = forms.RespondForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        share = selectors.shares_for_partner(share_id=share_id, user=request.user)
+        services.respond_to_share(
+            share=share,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            access_point=access_point_of(request),
+        )
+        messages.success(request, _("Thank you. The case worker sees your response."))
+        return redirect("cases:partner_share", share_id=share_id)
+    record = selectors.read_share(
+        share_id=share_id,
+        user=request.user,
+        role=_role(request),
+        access_point=access_point_of(request),
+    )
+    return render(
+        request,
+        "cases/partner_share.html",
+        {"record": record, "share": record.share, "data": record.data, "form": form},
+    )
+
+
+# --- the client's access report -----------------------------------------------------------
+
+
+@staff_view(Action.CLIENT_ACCESS_REPORT)
+def client_access_report(request: HttpRequest) -> HttpResponse:
+    form = forms.ReportForm(request.GET or None)
+    entries = None
+    if form.is_valid():
+        entries = selectors.client_access_report(
+            reference=form.cleaned_data["reference"],
+            user=request.user,
+            role=_role(request),
+            access_point=access_point_of(request),
+        )
+    return render(request, "cases/access_report.html", {"form": form, "entries": entries})
