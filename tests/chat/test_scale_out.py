@@ -1,0 +1,125 @@
+"""Scale-out: two real server processes share one PostgreSQL database and one Redis, and a
+visitor on process A chats with a counsellor on process B."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from bench.chatclient import new_id, open_console, staff_login, start_visitor
+from cryptography.fernet import Fernet
+from psycopg import sql
+
+from tests.servers import Server, prepared_env, run_cli
+from vangnet.accounts.demo import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.slow]
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A freshly created, uniquely named database on the test server; dropped afterwards."""
+    admin_url = os.environ["VANGNET_TEST_DATABASE_URL"]
+    name = f"vangnet_srv_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def production_env(data_dir: Path, database_url: str) -> dict[str, str]:
+    """Production-style settings: PostgreSQL, Redis, keys from the environment, demo staff."""
+    env = prepared_env(
+        data_dir,
+        DATABASE_URL=database_url,
+        REDIS_URL=os.environ["VANGNET_TEST_REDIS_URL"],
+        SECRET_KEY=secrets.token_urlsafe(48),
+        VANGNET_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        VANGNET_HTTPS="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    # Production serves hashed static files: the login page needs the manifest.
+    run_cli(env, "collectstatic", "--noinput", "-v", "0")
+    return env
+
+
+def totp_code(env: dict[str, str], username: str) -> str:
+    """The code the user's authenticator app shows now, read from the server's database."""
+    script = (
+        "from vangnet.accounts.models import User;"
+        "from vangnet.accounts.services import current_totp;"
+        f"print(current_totp(User.objects.get(username={username!r})))"
+    )
+    # The last line: Django 5.2's shell first says what it imported.
+    return run_cli(env, "shell", "-c", script).strip().splitlines()[-1]
+
+
+def login(server: Server, username: str) -> str:
+    """Log in over HTTP with password and TOTP code; returns the session id."""
+    return staff_login(server.url, username, DEMO_PASSWORD, totp_code(server.env, username))
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_visitor_on_one_process_chats_with_counsellor_on_another(tmp_path: Path) -> None:
+    with postgres_database() as database_url:
+        env = production_env(tmp_path, database_url)
+        a, b = Server(env=env).start(), Server(env=env).start()
+        try:
+            session = login(b, "anna")
+            console = await open_console(b.ws_url, session)
+            await console.send(type="duty", on=True)
+            await console.until("duty")
+
+            visitor, _token = await start_visitor(a.ws_url, nickname="Mila")
+            # The queue change on A reaches the console on B through Redis.
+            queue = await console.until("queue", timeout=10)
+            while not queue["items"]:
+                queue = await console.until("queue", timeout=10)
+            conversation = queue["items"][0]["conversation"]
+            assert queue["items"][0]["nickname"] == "Mila"
+
+            await console.send(type="accept", conversation=conversation)
+            await console.until("chat", conversation=conversation)
+            state = await visitor.until("state", status="active")
+            assert state["counsellor"] == "Anna"
+
+            hello_id = new_id()
+            await visitor.send(type="send", id=hello_id, text="Hoi, is daar iemand?")
+            ack = await visitor.until("ack", id=hello_id)
+            received = await console.until("message", sender="visitor")
+            assert (received["id"], received["seq"]) == (hello_id, ack["seq"])
+            assert received["text"] == "Hoi, is daar iemand?"
+
+            reply_id = new_id()
+            await console.send(
+                type="send", conversation=conversation, id=reply_id, text="Ja, ik ben Anna."
+            )
+            reply_ack = await console.until("ack", id=reply_id)
+            reply = await visitor.until("message", sender="counsellor")
+            assert (reply["id"], reply["seq"]) == (reply_id, reply_ack["seq"])
+            assert reply["text"] == "Ja, ik ben Anna."
+            assert reply["author"] == "Anna"
+
+            await visitor.send(type="typing")
+            typing = await console.until("typing")
+            assert typing["from"] == "visitor"
+
+            await console.send(type="end", conversation=conversation)
+            await visitor.until("state", status="ended")
+            await visitor.close()
+            await console.close()
+        finally:
+            a.stop()
+            b.stop()
