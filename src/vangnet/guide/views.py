@@ -1,6 +1,108 @@
-from django.http import HttpRequest, HttpResponse
+"""The public guide: content pages, the self-checks and the help directory.
+
+No view here sets a cookie or logs what a visitor asks or answers.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vangnet.guide import hours, selectors
+from vangnet.guide.forms import MAX_BODY_BYTES, NOT_A_BOX, DirectoryForm, SelfCheckForm
+from vangnet.guide.models import Audience
+from vangnet.guide.selfcheck import ADVICE_TEXTS, CHECKS, WEIGHT_LABELS, Urgency, assess
+
+AUDIENCE_CHECK = {
+    Audience.PARENTS: "guide:parent_check",
+    Audience.YOUNG_PEOPLE: "guide:young_check",
+}
 
 
+def _language() -> str:
+    return "en" if get_language() == "en" else "nl"
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "guide/home.html")
+
+
+@require_GET
+def audience(request: HttpRequest, audience: str) -> HttpResponse:
+    pages = selectors.published_pages(audience=audience, language=_language())
+    return render(
+        request,
+        "guide/audience.html",
+        {
+            "audience": Audience(audience),
+            "pages": pages,
+            "check_url_name": AUDIENCE_CHECK.get(Audience(audience), ""),
+        },
+    )
+
+
+@require_GET
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.published_page(slug=slug, language=_language())
+    if found is None:
+        raise Http404
+    return render(request, "guide/page.html", {"page": found})
+
+
+# Exempt from CSRF on purpose: the self-check changes nothing and stores nothing (compute and
+# forget), so a forged post could only show a visitor a result in their own browser, while the
+# CSRF check would need a cookie that public pages must not set. POST keeps answers out of the
+# address bar and the browser history.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def self_check(request: HttpRequest, check: str) -> HttpResponse:
+    the_check = CHECKS[check]
+    context: dict[str, object] = {"check": the_check}
+    if request.method != "POST":
+        form = SelfCheckForm(check=the_check)
+    elif int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        form = SelfCheckForm(check=the_check)
+        context["too_large"] = NOT_A_BOX
+    else:
+        form = SelfCheckForm(request.POST, check=the_check)
+        if form.is_valid():
+            advice = assess(the_check, form.answers())
+            context.update(
+                advice=advice,
+                advice_text=ADVICE_TEXTS[the_check.slug][advice.urgency],
+                urgency=advice.urgency.name.lower(),
+                is_acute=advice.urgency == Urgency.ACUTE,
+                weight_labels=WEIGHT_LABELS,
+                contacts=selectors.directory_entries(
+                    slugs=advice.contacts, at=hours.now(), language=_language()
+                ),
+            )
+    context["form"] = form
+    return render(request, "guide/self_check.html", context)
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryForm(request.GET or None)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        provinces = form.provinces()
+        context.update(
+            searched=True,
+            provinces=provinces,
+            result=selectors.search_directory(
+                need=data["need"],
+                audience=data["audience"],
+                provinces=provinces,
+                at=hours.now(),
+                language=_language(),
+            ),
+        )
+    elif not form.is_bound:
+        context["result"] = selectors.search_directory(at=hours.now(), language=_language())
+    return render(request, "guide/directory.html", context)
