@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from vangnet.coding import views
 
 app_name = "coding"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.my_contacts, name="mine"),
+    path("register/", views.register, name="register"),
+    path("not-codeable/", views.not_codeable, name="not_codeable"),
+    path("contacts/<int:pk>/", views.correct, name="correct"),
+]

@@ -1,0 +1,58 @@
+"""Reads for contact coding: what a counsellor still has to code, and what they may correct."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from vangnet.chat.models import Conversation
+from vangnet.coding.models import Contact
+from vangnet.core.access import Action, may, require
+
+
+def uncoded_conversations(*, counsellor: Any) -> QuerySet[Conversation]:
+    """Ended chats held last by this counsellor, neither coded nor marked not codeable."""
+    return Conversation.objects.filter(
+        status=Conversation.Status.ENDED,
+        counsellor=counsellor,
+        coded_contact__isnull=True,
+    ).order_by("-ended_at", "-id")
+
+
+def conversation_to_code(*, user: Any, public_id: str) -> Conversation:
+    require(user, Action.CONTACT_REGISTER)
+    return get_object_or_404(Conversation, public_id=public_id)
+
+
+def correctable_contacts(*, user: Any, limit: int = 50) -> QuerySet[Contact]:
+    """The latest contacts this user may correct: their own, or everybody's for a supervisor."""
+    require(user, Action.CONTACT_REGISTER)
+    contacts = Contact.objects.select_related("conversation").order_by("-created_at", "-id")
+    if not may(user, Action.CONTACT_CORRECT_ANY):
+        contacts = contacts.filter(counsellor=user)
+    return contacts[:limit]
+
+
+def contact_to_correct(*, user: Any, pk: int) -> Contact:
+    contact = get_object_or_404(Contact, pk=pk)
+    require(user, Action.CONTACT_REGISTER, contact)
+    return contact
+
+
+# What the visitor said about themself pre-fills who is in contact; "family or friend" is
+# ambiguous, so the counsellor chooses.
+ROLE_FROM_VISITOR = {
+    "young_person": "victim_self",
+    "parent_carer": "parent_carer",
+    "professional": "professional",
+    "other": "witness_other",
+}
+
+
+def initial_answers(*, conversation: Conversation | None) -> dict[str, str]:
+    if conversation is None:
+        return {}
+    role = ROLE_FROM_VISITOR.get(conversation.visitor_role)
+    return {"role": role} if role else {"role": ""}

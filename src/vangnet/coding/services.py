@@ -1,0 +1,207 @@
+"""Use cases of contact coding: register, mark not codeable, correct, import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TextIO
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.chat.models import Conversation
+from vangnet.coding import codebook, contact_csv
+from vangnet.coding.models import Channel, Contact, ContactRevision, NotCodeableReason
+from vangnet.core.access import AccessDenied, Action, may, object_rule, require
+from vangnet.monitor.summary import month_index, refresh_months
+
+
+class CodingError(Exception):
+    """A coding request that cannot be done; the message is safe to show."""
+
+
+@object_rule(Action.CONTACT_REGISTER)
+def may_correct(user: Any, contact: Contact) -> bool:
+    """The counsellor who coded a contact may correct it; a supervisor may correct any."""
+    return bool(contact.counsellor_id == user.pk or may(user, Action.CONTACT_CORRECT_ANY))
+
+
+def _check_conversation(by: Any, conversation: Conversation) -> None:
+    if conversation.status != Conversation.Status.ENDED:
+        raise CodingError(_("This chat has not ended yet; code it when it is over."))
+    if conversation.counsellor_id != by.pk and not may(by, Action.CONTACT_CORRECT_ANY):
+        raise AccessDenied(_("Only the counsellor who held this chat last can code it."))
+    if Contact.objects.filter(conversation=conversation).exists():
+        raise CodingError(_("This chat has already been coded."))
+
+
+def _conversation_date(conversation: Conversation) -> date:
+    moment = conversation.ended_at or conversation.created_at
+    return timezone.localdate(moment)
+
+
+def _record_revision(contact: Contact, by: Any, answers: codebook.Answers | None) -> None:
+    last = contact.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    ContactRevision.objects.create(
+        contact=contact,
+        number=last + 1,
+        by=by if getattr(by, "pk", None) else None,
+        codebook_version=contact.codebook_version,
+        status=contact.status,
+        not_codeable_reason=contact.not_codeable_reason,
+        channel=contact.channel,
+        contact_date=contact.contact_date,
+        answers={
+            key: sorted(value) if isinstance(value, frozenset) else value
+            for key, value in (answers or {}).items()
+        },
+    )
+
+
+def _check_date(contact_date: date) -> None:
+    if contact_date > timezone.localdate():
+        raise CodingError(_("The date of the contact cannot be in the future."))
+
+
+def register_contact(
+    *,
+    by: Any,
+    answers: Mapping[str, object],
+    channel: str = Channel.CHAT,
+    contact_date: date | None = None,
+    conversation: Conversation | None = None,
+) -> Contact:
+    """Code one contact with the current codebook: after a chat, or a phone or e-mail contact."""
+    require(by, Action.CONTACT_REGISTER)
+    book = codebook.current()
+    cleaned = book.clean(answers)
+    if conversation is not None:
+        _check_conversation(by, conversation)
+        channel = Channel.CHAT
+        contact_date = _conversation_date(conversation)
+    contact_date = contact_date or timezone.localdate()
+    _check_date(contact_date)
+    if channel not in Channel.values:
+        raise CodingError(_("Choose a channel."))
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            conversation=conversation,
+            channel=channel,
+            contact_date=contact_date,
+            month=month_index(contact_date),
+            codebook_version=book.version,
+            counsellor=by,
+            **book.to_columns(cleaned),
+        )
+        _record_revision(contact, by, cleaned)
+        refresh_months([contact.month])
+    return contact
+
+
+def mark_not_codeable(*, by: Any, conversation: Conversation, reason: str) -> Contact:
+    """Close a chat that cannot be coded; it then counts as finished but not in the monitor."""
+    require(by, Action.CONTACT_REGISTER)
+    if reason not in NotCodeableReason.values:
+        raise CodingError(_("Choose why this chat cannot be coded."))
+    _check_conversation(by, conversation)
+    contact_date = _conversation_date(conversation)
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            conversation=conversation,
+            channel=Channel.CHAT,
+            status=Contact.Status.NOT_CODEABLE,
+            not_codeable_reason=reason,
+            contact_date=contact_date,
+            month=month_index(contact_date),
+            codebook_version=codebook.current().version,
+            counsellor=by,
+        )
+        _record_revision(contact, by, None)
+    return contact
+
+
+def correct_contact(
+    *,
+    by: Any,
+    contact: Contact,
+    answers: Mapping[str, object],
+    channel: str | None = None,
+    contact_date: date | None = None,
+) -> Contact:
+    """Change a coding; the contact keeps its codebook version and every earlier state."""
+    require(by, Action.CONTACT_REGISTER, contact)
+    book = codebook.get(contact.codebook_version)
+    cleaned = book.clean(answers)
+    old_month = contact.month
+    with transaction.atomic():
+        if not contact.revisions.exists():  # an imported contact: keep its first state too
+            _record_revision(contact, None, book.from_columns(_columns_of(contact)))
+        if contact.conversation_id is None:
+            if channel is not None:
+                if channel not in Channel.values:
+                    raise CodingError(_("Choose a channel."))
+                contact.channel = channel
+            if contact_date is not None:
+                _check_date(contact_date)
+                contact.contact_date = contact_date
+                contact.month = month_index(contact_date)
+        for key, value in book.to_columns(cleaned).items():
+            setattr(contact, key, value)
+        contact.status = Contact.Status.CODED
+        contact.not_codeable_reason = ""
+        contact.save()
+        _record_revision(contact, by, cleaned)
+        refresh_months({old_month, contact.month})
+    return contact
+
+
+def _columns_of(contact: Contact) -> dict[str, object]:
+    return {key: getattr(contact, key) for key in codebook.question_keys()}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    months: int
+
+
+class ImportFailed(CodingError):
+    """The file has bad rows; nothing was imported."""
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        self.errors = errors
+        super().__init__(_("%(count)d bad row(s); nothing was imported.") % {"count": len(errors)})
+
+
+def import_contacts(*, source: TextIO, batch: str, by: Any = None) -> ImportResult:
+    """Import coded contacts from the documented CSV format: all rows or none.
+
+    `by` is the staff member importing through the web; None is the operator at the command line.
+    """
+    if by is not None:
+        require(by, Action.CONTACT_IMPORT)
+    report = contact_csv.parse(source, today=timezone.localdate())
+    if report.errors:
+        raise ImportFailed(report.errors)
+    months: set[int] = set()
+    with transaction.atomic():
+        contacts = []
+        for row in report.rows:
+            month = month_index(row.contact_date)
+            months.add(month)
+            contacts.append(
+                Contact(
+                    channel=row.channel,
+                    contact_date=row.contact_date,
+                    month=month,
+                    codebook_version=row.codebook_version,
+                    source=Contact.Source.IMPORTED,
+                    import_batch=batch[:80],
+                    **codebook.get(row.codebook_version).to_columns(row.answers),
+                )
+            )
+        Contact.objects.bulk_create(contacts, batch_size=2000)
+        refresh_months(months)
+    return ImportResult(imported=len(contacts), months=len(months))

@@ -1,0 +1,83 @@
+"""The monitor's own data: a monthly summary of coded contacts, and the disclosure threshold.
+
+`MonthlyCell` holds, per month and per combination of the filter dimensions, how many coded
+contacts gave each answer. The monitor and the yearly report add up these cells (a few thousand
+rows) instead of scanning every contact, which keeps a page fast at a million contacts. The
+measure columns follow the codebook: a code added in a new codebook version becomes a column
+through a migration (`makemigrations monitor`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.coding import codebook
+
+# Questions that are dimensions of a cell (filters); their counts come from grouping.
+DIMENSIONS = {"role": "role", "victim_age_band": "age_band", "exploitation_forms": "forms"}
+SPECIAL_MEASURES = ("parent_perp_over_2y",)
+
+
+def measure_name(question: str, code: str) -> str:
+    return f"{question}_{code}"
+
+
+def measure_columns() -> list[str]:
+    """Every measure column: one per code of each non-dimension question, plus known counts."""
+    columns: list[str] = []
+    for question in codebook.current().questions:
+        if question.key in DIMENSIONS:
+            continue
+        columns += [measure_name(question.key, code) for code in question.code_names]
+        if question.is_multi:
+            columns.append(measure_name(question.key, "known"))
+    return columns + list(SPECIAL_MEASURES)
+
+
+class MonthlyCell(models.Model):
+    month = models.PositiveIntegerField()
+    channel = models.CharField(max_length=10)
+    role = models.CharField(max_length=32)
+    age_band = models.CharField(max_length=32)
+    forms = models.PositiveIntegerField()
+    is_victim = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="monitor_cell_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.channel} {self.role} {self.age_band} {self.forms}: {self.n}"
+
+
+for _column in measure_columns():
+    MonthlyCell.add_to_class(_column, models.PositiveIntegerField(default=0))
+
+
+class SummaryMonth(models.Model):
+    """One row per month that has cells; locked while that month is recounted."""
+
+    month = models.PositiveIntegerField(primary_key=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.month)
+
+
+DEFAULT_MIN_CELL = 10
+
+
+class DisclosureThreshold(models.Model):
+    """The history of the smallest count the monitor shows; the newest row is in force."""
+
+    min_cell = models.PositiveSmallIntegerField(_("smallest count shown"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.min_cell} ({self.set_at:%Y-%m-%d})"

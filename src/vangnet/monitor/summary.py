@@ -1,0 +1,106 @@
+"""Keeping `MonthlyCell` equal to the coded contacts: recount whole months, in SQL.
+
+The definitions of every measure live here, once, as ORM expressions; the monitor only adds up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+from vangnet.coding import codebook
+from vangnet.coding.models import Contact
+from vangnet.monitor.models import DIMENSIONS, MonthlyCell, SummaryMonth, measure_name
+
+# The CKM's unit "victim": a help-seeker who is (suspected to be) exploited themself.
+VICTIM = Q(role="victim_self", victim_exploited__in=["yes", "suspected"])
+
+
+def month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _has_bits(column: str, mask: int) -> GreaterThan:
+    return GreaterThan(F(column).bitand(mask), 0)
+
+
+def measure_expressions() -> dict[str, Any]:
+    book = codebook.current()
+    measures: dict[str, Any] = {}
+    for question in book.questions:
+        if question.key in DIMENSIONS:
+            continue
+        for code in question.codes:
+            condition: Any
+            if question.is_multi:
+                condition = _has_bits(question.key, question.bit_of(code.code))
+            else:
+                condition = Q(**{question.key: code.code})
+            measures[measure_name(question.key, code.code)] = Count("id", filter=condition)
+        if question.is_multi:
+            measures[measure_name(question.key, "known")] = Count(
+                "id", filter=_has_bits(question.key, question.known_mask)
+            )
+    parent = book.question("perpetrator_relation").bit_of("parent_stepparent")
+    measures["parent_perp_over_2y"] = Count(
+        "id", filter=Q(_has_bits("perpetrator_relation", parent), duration="over_2_years")
+    )
+    return measures
+
+
+def refresh_months(months: Iterable[int]) -> None:
+    """Recount the given months from the coded contacts (inside the caller's transaction)."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return
+    with transaction.atomic():
+        SummaryMonth.objects.bulk_create(
+            [SummaryMonth(month=m) for m in wanted], ignore_conflicts=True
+        )
+        # Two writers recounting the same month wait for each other (PostgreSQL row locks).
+        list(SummaryMonth.objects.select_for_update().filter(month__in=wanted))
+        MonthlyCell.objects.filter(month__in=wanted).delete()
+        rows = (
+            Contact.objects.filter(status=Contact.Status.CODED, month__in=wanted)
+            .annotate(
+                is_victim=Case(
+                    When(VICTIM, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .values("month", "channel", *DIMENSIONS, "is_victim")
+            .annotate(n=Count("id"), **measure_expressions())
+            .order_by()
+        )
+        cells = []
+        for row in rows:
+            for question, dimension in DIMENSIONS.items():
+                row[dimension] = row.pop(question)
+            cells.append(MonthlyCell(**row))
+        MonthlyCell.objects.bulk_create(cells, batch_size=500)
+        SummaryMonth.objects.filter(month__in=wanted).update(refreshed_at=timezone.now())
+
+
+def refresh_all() -> int:
+    """Recount every month that has contacts or cells; returns the number of months."""
+    months = set(Contact.objects.values_list("month", flat=True).distinct())
+    months |= set(SummaryMonth.objects.values_list("month", flat=True))
+    for chunk in _chunks(sorted(months), 12):
+        refresh_months(chunk)
+    return len(months)
+
+
+def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
