@@ -103,7 +103,9 @@ def console_strings() -> dict[str, str]:
 def transcript(request: HttpRequest, public_id: str) -> HttpResponse:
     conversation = get_object_or_404(Conversation, public_id=public_id)
     messages = services.read_transcript(
-        conversation=conversation, reader=request.user, access_point=access_point_of(request)  # type: ignore[arg-type]
+        conversation=conversation,
+        reader=request.user,
+        access_point=access_point_of(request),  # type: ignore[arg-type]
     )
     notes = services.handover_notes(conversation=conversation, reader=request.user)  # type: ignore[arg-type]
     return render(
