@@ -38,7 +38,7 @@ def load(out: TextIO) -> None:
 def describe(out: TextIO) -> None:
     if not User.objects.filter(username=DEMO_STAFF[0][0]).exists():
         return
-    out.write("Demo staff (password for all: %s):\n" % DEMO_PASSWORD)
+    out.write(f"Demo staff (password for all: {DEMO_PASSWORD}):\n")
     for username, name, roles, organisation in DEMO_STAFF:
         label = ", ".join(str(role.label) for role in roles)
         out.write(

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout, user_logged_in, user_login_failed
+from django.contrib.auth import authenticate, logout, user_login_failed
 from django.contrib.auth import login as auth_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token
 
@@ -17,7 +18,7 @@ from vangnet.accounts.decorators import staff_view
 from vangnet.accounts.forms import StaffLoginForm
 from vangnet.core.access import Action, may
 
-WRONG_CREDENTIALS = _("The user name, password or code is not right. Try again.")
+WRONG_CREDENTIALS = gettext_lazy("The user name, password or code is not right. Try again.")
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -41,6 +42,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             auth_login(request, user)  # a new session id (ASVS 7.2.4)
             otp_login(request, device)
+            messages.success(request, _("You are logged in."))
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 next_url = ""
@@ -67,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.ACCESS_LOG_VIEW)
+@require_safe
 def access_log(request: HttpRequest) -> HttpResponse:
     filters = selectors.AccessLogFilter.from_query(request.GET)
     entries = selectors.read_access_log(
@@ -77,11 +80,3 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "accounts/access_log.html", {"page": page, "filters": filters})
-
-
-def on_login(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
-    if request is not None:
-        messages.success(request, _("You are logged in."))
-
-
-user_logged_in.connect(on_login, dispatch_uid="vangnet_login_message")
