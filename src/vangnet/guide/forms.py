@@ -50,10 +50,6 @@ class DirectoryForm(forms.Form):
             return ""
         if not POSTCODE_RE.match(postcode):
             raise forms.ValidationError(_("Enter a Dutch postcode, like 1234 or 1234 AB."))
-        if not provinces_for_postcode(postcode):
-            raise forms.ValidationError(
-                _("We do not know this postcode area. Choose your province instead.")
-            )
         return postcode
 
     def provinces(self) -> tuple[str, ...]:

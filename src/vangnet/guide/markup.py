@@ -72,7 +72,13 @@ def _bold(escaped: str) -> str:
 def _blocks(text: str) -> Iterator[list[str]]:
     block: list[str] = []
     for line in text.replace("\r\n", "\n").split("\n"):
-        if line.strip():
+        if line.strip().startswith(("## ", "### ")):
+            # A heading is a block of its own, even without a blank line after it.
+            if block:
+                yield block
+            yield [line.strip()]
+            block = []
+        elif line.strip():
             block.append(line.strip())
         elif block:
             yield block

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -75,8 +76,13 @@ def _page_view(page: Page, language: str, *, with_body: bool) -> PageView:
         audience=page.audience,
         title=_in(language, page, "title"),
         summary=_in(language, page, "summary"),
-        body=markup.render(_in(language, page, "body")) if with_body else SafeString(""),
+        body=_render(_in(language, page, "body"), language) if with_body else SafeString(""),
     )
+
+
+def _render(body: str, language: str) -> SafeString:
+    with translation.override(language):  # links to our own pages in the page's language
+        return markup.render(body)
 
 
 def published_pages(*, audience: str, language: str) -> list[PageView]:
