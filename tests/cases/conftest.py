@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from tests.conftest import verified_client
 from vangnet.cases import ages, services
 from vangnet.cases.models import Case, PartnerOrganisation, Person
 from vangnet.chat.models import Conversation, VisitorRole
@@ -23,8 +25,18 @@ def born_years_ago(years: int, months: int = 0) -> date:
 
 
 @pytest.fixture
-def case_worker(make_staff: Callable[..., Any]) -> Any:
-    return make_staff(Role.CASE_WORKER).user
+def worker_staff(make_staff: Callable[..., Any]) -> Any:
+    return make_staff(Role.CASE_WORKER)
+
+
+@pytest.fixture
+def case_worker(worker_staff: Any) -> Any:
+    return worker_staff.user
+
+
+@pytest.fixture
+def worker_client(worker_staff: Any) -> Client:
+    return verified_client(worker_staff)
 
 
 @pytest.fixture
@@ -50,8 +62,13 @@ def veilig_thuis(db: None) -> PartnerOrganisation:
 
 
 @pytest.fixture
-def police_officer(make_staff: Callable[..., Any], police: PartnerOrganisation) -> Any:
-    return make_staff(Role.PARTNER, organisation="Politie").user
+def police_staff(make_staff: Callable[..., Any], police: PartnerOrganisation) -> Any:
+    return make_staff(Role.PARTNER, organisation="Politie")
+
+
+@pytest.fixture
+def police_officer(police_staff: Any) -> Any:
+    return police_staff.user
 
 
 @pytest.fixture

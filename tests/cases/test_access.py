@@ -1,0 +1,148 @@
+"""Every cases URL × every role (and no login): who may see what.
+
+A new URL must be added to GET_PAGES or POST_ONLY below, so no page can escape this test.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from tests.cases.conftest import AP
+from tests.conftest import verified_client
+from vangnet.cases import ages, services
+from vangnet.cases import urls as case_urls
+from vangnet.cases.models import Person, Share, TransitionTask
+from vangnet.core.access import ROLE_ACTIONS
+from vangnet.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+GET_PAGES = {
+    "caseload",
+    "new_case",
+    "chat_consents",
+    "open_from_chat",
+    "partner_inbox",
+    "partner_share",
+    "client_access_report",
+    "case_detail",
+    "timeline",
+    "share_case",
+}
+POST_ONLY = {
+    "edit_case",
+    "close_case",
+    "add_person",
+    "person_flag",
+    "inform_person",
+    "parent_case",
+    "change_phase",
+    "change_caregiver",
+    "add_goal",
+    "goal_status",
+    "add_note",
+    "complete_task",
+    "add_threat",
+    "add_safety_measure",
+    "add_emergency_contact",
+    "revoke_share",
+}
+
+
+@pytest.fixture
+def url_kwargs(make_case, add_parent, case_worker, police, conversation, counsellor):
+    case = make_case(age=17)
+    parent = add_parent(case)
+    goal = services.add_goal(case=case, by=case_worker, text="Doel", access_point=AP)
+    share = services.share_with_partner(
+        case=case,
+        by=case_worker,
+        organisation=police,
+        sections=["identity"],
+        purpose="Test",
+        basis=Share.Basis.MELDCODE,
+        basis_detail="Meldcode",
+        access_point=AP,
+        valid_until=ages.today() + timedelta(days=5),
+    )
+    consent = services.record_chat_consent(
+        conversation=conversation, counsellor=counsellor, agreed_to="Ja", contact_details=""
+    )
+    return {
+        "reference": case.reference,
+        "person_id": parent.pk,
+        "goal_id": goal.pk,
+        "task_id": TransitionTask.objects.filter(case=case).first().pk,
+        "share_id": share.pk,
+        "consent_id": consent.pk,
+    }
+
+
+def urls_with(kwargs: dict) -> dict[str, tuple[str, object]]:
+    found = {}
+    for pattern in case_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        needed = {k: kwargs[k] for k in pattern.pattern.converters}
+        found[pattern.name] = (reverse(f"cases:{pattern.name}", kwargs=needed), pattern.callback)
+    return found
+
+
+def test_every_url_is_listed_and_guarded(url_kwargs):
+    urls = urls_with(url_kwargs)
+    assert set(urls) == GET_PAGES | POST_ONLY
+    for name, (_url, view) in urls.items():
+        assert hasattr(view, "staff_action"), f"{name} is not wrapped in staff_view"
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_every_url_for_every_role(role, url_kwargs, make_staff):
+    urls = urls_with(url_kwargs)
+    if role is None:
+        client = Client()
+    else:
+        client = verified_client(make_staff(role, organisation="Politie"))
+    for name, (url, view) in urls.items():
+        allowed = role is not None and view.staff_action in ROLE_ACTIONS[role]
+        got = client.get(url)
+        if role is None:
+            assert got.status_code == 302 and "/staff/login/" in got["Location"], name
+        elif not allowed:
+            assert got.status_code == 403, (name, role)
+            assert client.post(url).status_code == 403, (name, role)
+        elif name in POST_ONLY:
+            assert got.status_code == 405, (name, role)
+        else:
+            assert got.status_code == 200, (name, role, got.status_code)
+
+
+def test_a_partner_of_another_organisation_cannot_open_the_share(url_kwargs, make_staff):
+    client = verified_client(make_staff(Role.PARTNER, organisation="Veilig Thuis"))
+    url = reverse("cases:partner_share", args=[url_kwargs["share_id"]])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"text": "hallo"}).status_code == 403
+    assert Share.objects.get().acknowledged_at is None
+
+
+def test_a_partner_linked_to_a_flagged_person_gets_403(url_kwargs, make_staff, case_worker):
+    officer = make_staff(Role.PARTNER, organisation="Politie")
+    person = Person.objects.get(pk=url_kwargs["person_id"])
+    Person.objects.filter(pk=person.pk).update(partner_user=officer.user)
+    services.set_perpetrator_flag(
+        person=person, by=case_worker, flagged=True, reason="", access_point=AP
+    )
+    client = verified_client(officer)
+    share_url = reverse("cases:partner_share", args=[url_kwargs["share_id"]])
+    assert client.get(share_url).status_code == 403
+    assert (
+        url_kwargs["reference"] not in client.get(reverse("cases:partner_inbox")).content.decode()
+    )
+
+
+def test_unknown_records_are_404_for_case_workers(staff_client):
+    client, _user = staff_client(Role.CASE_WORKER)
+    assert client.get(reverse("cases:case_detail", args=["VN-NOSUCH1"])).status_code == 404
+    assert client.get(reverse("cases:open_from_chat", args=[999])).status_code == 404
