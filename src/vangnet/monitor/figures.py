@@ -1,0 +1,417 @@
+"""The monitor's figures: the CKM table, distributions and trends, after disclosure control."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.coding import codebook
+from vangnet.monitor import disclosure, tallies
+from vangnet.monitor.tallies import FORMS_CKM, SCOPES, Filters, Tally, key
+
+DEN_ALL = _("of all contacts")
+DEN_VICTIMS = _("of victims")
+DEN_KNOWN = _("of victims for whom this is known")
+DEN_PARENT = _("of victims with a (step)parent among the perpetrators")
+GRANULARITIES = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class FigureDef:
+    id: str
+    label: Promise | str
+    numerator: str
+    denominator: str | None = None
+    denominator_label: Promise | str = ""
+    trend: bool = False
+
+
+CKM_FIGURES: tuple[FigureDef, ...] = (
+    FigureDef("contacts", _("Contacts"), key("n"), trend=True),
+    FigureDef(
+        "victims",
+        _("Help-seekers exploited themselves (victims)"),
+        key("n", "victims"),
+        key("n"),
+        DEN_ALL,
+        trend=True,
+    ),
+    *(
+        FigureDef(f"forms_{cat}", label, key(f"forms_ckm={cat}"), key("n"), DEN_ALL)
+        for cat, label in FORMS_CKM
+    ),
+    FigureDef(
+        "first_time",
+        _("Talking to a helper for the first time"),
+        key("first_helper_contact=yes", "victims"),
+        key("n", "victims"),
+        DEN_VICTIMS,
+        trend=True,
+    ),
+    FigureDef(
+        "minors",
+        _("Minors (under 18)"),
+        key("victim_age_band=*minor", "victims"),
+        key("victim_age_band=*known", "victims"),
+        DEN_KNOWN,
+        trend=True,
+    ),
+    FigureDef(
+        "under_15",
+        _("Younger than 15"),
+        key("victim_age_band=*under_15", "victims"),
+        key("victim_age_band=*known", "victims"),
+        DEN_KNOWN,
+        trend=True,
+    ),
+    FigureDef(
+        "parent",
+        _("(Step)parent among the perpetrators"),
+        key("perpetrator_relation=parent_stepparent", "victims"),
+        key("n", "victims"),
+        DEN_VICTIMS,
+        trend=True,
+    ),
+    FigureDef(
+        "parent_over_2y",
+        _("Exploitation lasting over two years, where a (step)parent is a perpetrator"),
+        key("parent_perp_over_2y", "victims"),
+        key("perpetrator_relation=parent_stepparent", "victims"),
+        DEN_PARENT,
+        trend=True,
+    ),
+    FigureDef(
+        "social_media",
+        _("Met the exploiter through social media"),
+        key("recruitment_channel=social_media", "victims"),
+        key("recruitment_channel=*known", "victims"),
+        DEN_KNOWN,
+        trend=True,
+    ),
+    FigureDef(
+        "nude_images",
+        _("Threatened with spreading nude images"),
+        key("coercion_means=threat_share_images", "victims"),
+        key("n", "victims"),
+        DEN_VICTIMS,
+        trend=True,
+    ),
+)
+TREND_FIGURES = tuple(f for f in CKM_FIGURES if f.trend)
+
+Bucket = Hashable  # ("Y", year), ("Q", quarter index) or ("M", month index)
+
+
+@dataclass(frozen=True)
+class Number:
+    count: int
+    hidden: bool
+    min_cell: int
+
+    def __str__(self) -> str:
+        return disclosure.hidden_label(self.min_cell) if self.hidden else f"{self.count}"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One figure in one period: its count, its denominator and the percentage of the two."""
+
+    figure_id: str
+    label: Any
+    numerator: Number
+    denominator: Number | None
+    denominator_label: Any
+
+    @property
+    def percent(self) -> float | None:
+        if self.denominator is None or self.numerator.hidden or self.denominator.hidden:
+            return None
+        if self.denominator.count == 0:
+            return None
+        return 100.0 * self.numerator.count / self.denominator.count
+
+    @property
+    def percent_text(self) -> str:
+        value = self.percent
+        return "" if value is None else f"{value:.1f}%".replace(".", ",", 1)
+
+
+@dataclass
+class DistributionRow:
+    code: str
+    label: str
+    all: Shown
+    victims: Shown
+
+
+@dataclass
+class Distribution:
+    key: str
+    label: str
+    multi: bool
+    rows: list[DistributionRow]
+
+
+@dataclass
+class TrendRow:
+    bucket: Bucket
+    label: str
+    figures: list[Shown]
+
+
+@dataclass
+class MonitorResult:
+    year: int
+    granularity: str
+    filters: Filters
+    min_cell: int
+    ckm: list[Shown]
+    by_year: dict[int, list[Shown]]
+    distributions: list[Distribution]
+    trend: list[TrendRow]
+    codebook_versions: list[str] = field(default_factory=list)
+
+    @property
+    def previous(self) -> list[Shown] | None:
+        return self.by_year.get(self.year - 1)
+
+
+def bucket_label(bucket: Bucket) -> str:
+    kind, index = bucket  # type: ignore[misc]
+    if kind == "Y":
+        return str(index)
+    if kind == "Q":
+        return f"{index // 4} Q{index % 4 + 1}"
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def _with_rests(tally: Tally) -> None:
+    """The rest of each figure (denominator minus numerator) can be worked out, so protect it."""
+    for figure in CKM_FIGURES:
+        if figure.denominator is not None:
+            tally[f"rest:{figure.id}"] = tally[figure.denominator] - tally[figure.numerator]
+
+
+def _tally_partitions(bucket: Bucket, full: bool) -> list[disclosure.Partition]:
+    """Sets of counts in one bucket that add up to another count the page shows."""
+
+    def cell(name: str) -> tuple[Bucket, str]:
+        return (bucket, name)
+
+    book = codebook.current()
+    partitions = []
+    # Where both "all contacts" and "victims" are shown, the others follow by subtraction.
+    both_shown = ["n"]
+    if full:
+        both_shown += [f"{q.key}={code}" for q in book.questions for code in q.code_names]
+        both_shown += [f"forms_ckm={cat}" for cat, _label in FORMS_CKM]
+    for name in both_shown:
+        partitions.append(
+            disclosure.Partition(
+                cell(key(name)), (cell(key(name, "victims")), cell(key(name, "others")))
+            )
+        )
+    for scope in SCOPES:
+        n = cell(key("n", scope))
+        # "Known" counts are shown as denominators for these two questions.
+        for question_key in (
+            ("victim_age_band", "recruitment_channel") if full else ("victim_age_band",)
+        ):
+            partitions.append(
+                disclosure.Partition(
+                    n,
+                    (
+                        cell(key(f"{question_key}=*known", scope)),
+                        cell(key(f"{question_key}={codebook.UNKNOWN}", scope)),
+                    ),
+                )
+            )
+        questions = book.questions if full else [book.question("victim_age_band")]
+        for question in questions:
+            if not question.is_multi:
+                codes = tuple(cell(key(f"{question.key}={c}", scope)) for c in question.code_names)
+                partitions.append(disclosure.Partition(n, codes))
+        if full:
+            categories = tuple(cell(key(f"forms_ckm={cat}", scope)) for cat, _label in FORMS_CKM)
+            partitions.append(disclosure.Partition(n, categories))
+        age = "victim_age_band="
+        for total, parts in (
+            ("*known", ("*minor", "*adult")),
+            ("*minor", ("*under_15", "15_17")),
+            ("*under_15", ("under_12", "12_14")),
+            ("*adult", ("18_23", "24_plus")),
+        ):
+            partitions.append(
+                disclosure.Partition(
+                    cell(key(age + total, scope)), tuple(cell(key(age + p, scope)) for p in parts)
+                )
+            )
+    for figure in CKM_FIGURES if full else TREND_FIGURES:
+        if figure.denominator is not None:
+            partitions.append(
+                disclosure.Partition(
+                    cell(figure.denominator), (cell(figure.numerator), cell(f"rest:{figure.id}"))
+                )
+            )
+    return partitions
+
+
+@dataclass
+class _View:
+    counts: dict[Hashable, int]
+    hidden: set[Hashable]
+
+
+def _displayed_names(full: bool) -> set[str]:
+    """The counts a page shows; other counts are hidden first when one must go."""
+    figures = CKM_FIGURES if full else TREND_FIGURES
+    names = {f.numerator for f in figures} | {f.denominator for f in figures if f.denominator}
+    if full:
+        for question in codebook.current().questions:
+            for code in question.code_names:
+                names |= {key(f"{question.key}={code}"), key(f"{question.key}={code}", "victims")}
+    return names
+
+
+def _build_view(
+    counted: tallies.Tallies,
+    *,
+    years: list[int],
+    min_cell: int,
+    forced: set[Hashable] | None = None,
+) -> _View:
+    """Counts and hidden cells for whole calendar years, each with its quarters and months.
+
+    Years are never added up: every year is a view of its own, with the same hidden cells in
+    every page that shows it, so no page can be subtracted from another.
+    """
+    counts: dict[Hashable, int] = {}
+    partitions: list[disclosure.Partition] = []
+    displayed: set[Hashable] = set()
+    full_names, trend_names = _displayed_names(True), _displayed_names(False)
+    for year in years:
+        year_tally = counted.years.get(year, Counter())
+        months = {m: counted.months.get(m, Counter()) for m in range(year * 12, year * 12 + 12)}
+        quarters: dict[int, Tally] = {}
+        for month, tally in months.items():
+            quarters.setdefault(month // 3, Counter()).update(tally)
+        buckets: list[tuple[Bucket, Tally, bool]] = [
+            (("Y", year), year_tally, True),
+            *((("Q", q), t, False) for q, t in quarters.items()),
+            *((("M", m), t, False) for m, t in months.items()),
+        ]
+        for bucket, tally, full in buckets:
+            _with_rests(tally)
+            counts.update({(bucket, name): value for name, value in tally.items()})
+            partitions += _tally_partitions(bucket, full)
+            displayed |= {(bucket, name) for name in (full_names if full else trend_names)}
+        for name in trend_names | {f"rest:{f.id}" for f in TREND_FIGURES}:
+            for quarter in quarters:
+                parts = tuple((("M", m), name) for m in range(quarter * 3, quarter * 3 + 3))
+                partitions.append(disclosure.Partition((("Q", quarter), name), parts))
+            parts = tuple((("Q", q), name) for q in quarters)
+            partitions.append(disclosure.Partition((("Y", year), name), parts))
+    for partition in partitions:
+        for member in (partition.total, *partition.parts):
+            counts.setdefault(member, 0)
+    hidden = disclosure.suppress(
+        counts, partitions, min_cell=min_cell, displayed=displayed, forced=forced or set()
+    )
+    return _View(counts=counts, hidden=hidden)
+
+
+def _shown(view: _View, bucket: Bucket, figure: FigureDef, min_cell: int) -> Shown:
+    def number(name: str) -> Number:
+        cell = (bucket, name)
+        value = view.counts.get(cell, 0)
+        return Number(value, cell in view.hidden or value < min_cell, min_cell)
+
+    return Shown(
+        figure_id=figure.id,
+        label=figure.label,
+        numerator=number(figure.numerator),
+        denominator=number(figure.denominator) if figure.denominator else None,
+        denominator_label=figure.denominator_label,
+    )
+
+
+def _distributions(view: _View, bucket: Bucket, min_cell: int) -> list[Distribution]:
+    result = []
+    for question in codebook.current().questions:
+        rows = []
+        for code in question.codes:
+            name = f"{question.key}={code.code}"
+            everyone = FigureDef(name, "", key(name), key("n"), DEN_ALL)
+            victims = FigureDef(name, "", key(name, "victims"), key("n", "victims"), DEN_VICTIMS)
+            rows.append(
+                DistributionRow(
+                    code=code.code,
+                    label=code.label,
+                    all=_shown(view, bucket, everyone, min_cell),
+                    victims=_shown(view, bucket, victims, min_cell),
+                )
+            )
+        result.append(
+            Distribution(key=question.key, label=question.label, multi=question.is_multi, rows=rows)
+        )
+    return result
+
+
+def _trend_buckets(year: int, granularity: str, years: list[int]) -> list[Bucket]:
+    if granularity == "year":
+        return [("Y", y) for y in years]
+    if granularity == "quarter":
+        return [("Q", q) for q in range(year * 4, year * 4 + 4)]
+    return [("M", m) for m in range(year * 12, year * 12 + 12)]
+
+
+TREND_YEARS = 5
+
+
+def monitor(
+    *,
+    year: int,
+    granularity: str = "quarter",
+    filters: Filters | None = None,
+    min_cell: int | None = None,
+) -> MonitorResult:
+    """Every figure for one calendar year and the years before it, after disclosure control."""
+    filters = filters or Filters()
+    min_cell = disclosure.current_min_cell() if min_cell is None else min_cell
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    counted = tallies.count(first_year=years[0], last_year=year, filters=filters)
+    forced: set[Hashable] = set()
+    if filters.active:
+        everything = tallies.count(first_year=years[0], last_year=year, filters=Filters())
+        unfiltered = _build_view(everything, years=years, min_cell=min_cell)
+        plain = _build_view(counted, years=years, min_cell=min_cell)
+        forced = disclosure.complement_risks(
+            plain.counts, unfiltered.counts, unfiltered.hidden, min_cell=min_cell
+        )
+    view = _build_view(counted, years=years, min_cell=min_cell, forced=forced)
+    by_year = {
+        y: [_shown(view, ("Y", y), figure, min_cell) for figure in CKM_FIGURES] for y in years
+    }
+    trend = [
+        TrendRow(
+            bucket=bucket,
+            label=bucket_label(bucket),
+            figures=[_shown(view, bucket, figure, min_cell) for figure in TREND_FIGURES],
+        )
+        for bucket in _trend_buckets(year, granularity, years)
+    ]
+    return MonitorResult(
+        year=year,
+        granularity=granularity,
+        filters=filters,
+        min_cell=min_cell,
+        ckm=by_year[year],
+        by_year=by_year,
+        distributions=_distributions(view, ("Y", year), min_cell),
+        trend=trend,
+    )
