@@ -138,7 +138,8 @@ class Codebook:
                 if len(codes) > 1 and codes & EXCLUSIVE_CODES:
                     raise CodebookError(
                         _(
-                            "Question “%(question)s”: “%(code)s” cannot be combined with other codes."
+                            "Question “%(question)s”: “%(code)s” cannot be combined "
+                            "with other codes."
                         )
                         % {"question": question.key, "code": sorted(codes & EXCLUSIVE_CODES)[0]}
                     )

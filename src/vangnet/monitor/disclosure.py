@@ -4,10 +4,10 @@
 2. Secondary: in every set of counts that add up to another count (a partition: a question's
    codes add up to all contacts, months to their quarter, quarters to their year, victims and
    others to all contacts, a figure's numerator and its rest to its denominator), never exactly
-   one member above zero is hidden, or it could be worked out by subtraction. Counts that are never shown
-   (such as "others") are hidden first, then the smallest.
-3. Years add up to a longer period; a hidden year hides the period's count, because each year
-   is also a view of its own.
+   one count above zero is hidden, or it could be worked out by subtraction. Counts no page
+   shows (such as "others") are hidden first, then the smallest.
+3. Pages show whole calendar years and never add years up, so a year's hidden counts are the
+   same on every page and no page can be subtracted from another.
 4. A filtered view hides a count when the unfiltered view shows it and the difference (the
    contacts the filter left out) is between 1 and the threshold.
 """

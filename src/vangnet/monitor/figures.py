@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -182,7 +182,7 @@ class MonitorResult:
 
 
 def bucket_label(bucket: Bucket) -> str:
-    kind, index = bucket  # type: ignore[misc]
+    kind, index = cast(tuple[str, int], bucket)
     if kind == "Y":
         return str(index)
     if kind == "Q":

@@ -30,7 +30,7 @@ def month_start(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _has_bits(column: str, mask: int) -> GreaterThan:
+def _has_bits(column: str, mask: int) -> GreaterThan[Any]:
     return GreaterThan(F(column).bitand(mask), 0)
 
 

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.coding import codebook
+from vangnet.coding.models import Channel
+from vangnet.monitor.figures import GRANULARITIES
+from vangnet.monitor.services import MAX_MIN_CELL
+from vangnet.monitor.tallies import Filters
+
+GRANULARITY_LABELS = {"month": _("Month"), "quarter": _("Quarter"), "year": _("Year")}
+
+
+class MonitorForm(forms.Form):
+    """The period and filters, read from the query string; wrong values fall back to defaults."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    granularity = forms.ChoiceField(
+        label=_("Trend by"),
+        choices=[(g, GRANULARITY_LABELS[g]) for g in GRANULARITIES],
+        initial="quarter",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_field = cast(forms.TypedChoiceField, self.fields["year"])
+        year_field.choices = [(y, str(y)) for y in reversed(years)]
+        self.fields["year"].initial = years[-1]
+        book = codebook.current()
+        for name, question_key, label in (
+            ("role", "role", _("Who is in contact")),
+            ("age_band", "victim_age_band", _("Age")),
+            ("form", "exploitation_forms", _("Form of exploitation")),
+        ):
+            question = book.question(question_key)
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label,
+                choices=[(c.code, c.label) for c in question.codes],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        self.fields["channel"] = forms.MultipleChoiceField(
+            label=_("Channel"),
+            choices=Channel.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def values(self, years: list[int]) -> tuple[int, str, Filters]:
+        if not self.is_valid():
+            return years[-1], "quarter", Filters()
+        data = self.cleaned_data
+        return (
+            int(data["year"]),
+            data.get("granularity") or "quarter",
+            Filters(
+                roles=tuple(data["role"]),
+                age_bands=tuple(data["age_band"]),
+                forms=tuple(data["form"]),
+                channels=tuple(data["channel"]),
+            ),
+        )
+
+    def filter_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("role", "age_band", "form", "channel")]
+
+
+class ThresholdForm(forms.Form):
+    min_cell = forms.IntegerField(
+        label=_("Smallest count shown"), min_value=1, max_value=MAX_MIN_CELL
+    )

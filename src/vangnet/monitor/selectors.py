@@ -1,0 +1,55 @@
+"""Reads for the research monitor: numbers only, never a person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max, Min, QuerySet
+from django.utils import timezone
+
+from vangnet.coding.models import Contact
+from vangnet.core.access import Action, require
+from vangnet.monitor import exports, figures
+from vangnet.monitor.models import SummaryMonth
+from vangnet.monitor.tallies import Filters
+
+
+@dataclass(frozen=True)
+class YearRange:
+    first: int
+    last: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+
+def available_years() -> YearRange:
+    found = SummaryMonth.objects.aggregate(first=Min("month"), last=Max("month"))
+    this_year = timezone.localdate().year
+    if found["first"] is None:
+        return YearRange(this_year, this_year)
+    return YearRange(int(found["first"]) // 12, int(found["last"]) // 12)
+
+
+def includes_synthetic() -> bool:
+    """Demo and benchmark data are marked, so nobody mistakes them for real figures."""
+    return Contact.objects.filter(source=Contact.Source.SYNTHETIC).exists()
+
+
+def monitor_figures(
+    *, user: Any, year: int, granularity: str, filters: Filters
+) -> figures.MonitorResult:
+    require(user, Action.MONITOR_VIEW)
+    return figures.monitor(year=year, granularity=granularity, filters=filters)
+
+
+def export_rows(*, user: Any, year: int | None) -> QuerySet[Contact]:
+    require(user, Action.MONITOR_EXPORT)
+    return exports.coded_contacts(year=year)
+
+
+def export_csv(*, user: Any, year: int | None) -> Iterator[str]:
+    return exports.to_csv(export_rows(user=user, year=year))
