@@ -74,7 +74,12 @@ def test_a_stale_edit_is_refused_with_a_clear_message(worker_client, make_case, 
     )
     response = worker_client.post(
         reverse("cases:edit_case", args=[case.reference]),
-        {"version": stale, "summary": "Mijn versie", "contact_details": "", "risk_level": "high"},
+        {
+            "edit-version": stale,
+            "edit-summary": "Mijn versie",
+            "edit-contact_details": "",
+            "edit-risk_level": "high",
+        },
     )
     assert response.status_code == 409
     assert "Mijn versie" in response.content.decode()  # the typed text is not lost
@@ -87,7 +92,7 @@ def test_a_future_date_is_refused_with_a_clear_message(worker_client, make_case)
     tomorrow = ages.today() + timedelta(days=1)
     response = worker_client.post(
         reverse("cases:add_note", args=[case.reference]),
-        {"kind": "note", "happened_on": tomorrow.isoformat(), "text": "Later"},
+        {"note-kind": "note", "note-happened_on": tomorrow.isoformat(), "note-text": "Later"},
     )
     assert response.status_code == 400
     assert tomorrow.isoformat() in response.content.decode()
@@ -196,3 +201,13 @@ def test_the_caseload_query_count_does_not_grow_with_cases(
     with django_assert_max_num_queries(12):
         response = worker_client.get(reverse("cases:caseload"))
     assert response.content.decode().count("Client ") == 8
+
+
+def test_every_field_on_the_case_page_has_its_own_id(worker_client, make_case, add_parent):
+    import re
+    from collections import Counter
+
+    case = make_case(age=17, months=7)  # the transition plan shows, with its forms
+    add_parent(case)
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page(worker_client, case)))
+    assert [i for i, n in ids.items() if n > 1] == []

@@ -31,22 +31,25 @@ def _case_forms(case: Case, bound: Forms) -> Forms:
     people = list(case.people.all())
     made: Forms = {
         "edit": forms.CaseEditForm(
+            prefix="edit",
             initial={
                 **version,
                 "summary": case.summary,
                 "contact_details": case.contact_details,
                 "risk_level": case.risk_level,
-            }
+            },
         ),
-        "close": forms.CloseForm(initial=version),
-        "person": forms.PersonForm(),
-        "phase": forms.PhaseForm(initial={**version, "started_on": ages.today()}),
-        "caregiver": forms.CaregiverForm(initial=version, workers=selectors.case_workers()),
-        "goal": forms.GoalForm(),
-        "note": forms.NoteForm(initial={"happened_on": ages.today()}),
-        "threat": forms.ThreatForm(),
-        "safety": forms.SafetyForm(initial={"agreed_on": ages.today()}),
-        "emergency": forms.EmergencyContactForm(people=people),
+        "close": forms.CloseForm(prefix="close", initial=version),
+        "person": forms.PersonForm(prefix="person"),
+        "phase": forms.PhaseForm(prefix="phase", initial={**version, "started_on": ages.today()}),
+        "caregiver": forms.CaregiverForm(
+            prefix="caregiver", initial=version, workers=selectors.case_workers()
+        ),
+        "goal": forms.GoalForm(prefix="goal"),
+        "note": forms.NoteForm(prefix="note", initial={"happened_on": ages.today()}),
+        "threat": forms.ThreatForm(prefix="threat"),
+        "safety": forms.SafetyForm(prefix="safety", initial={"agreed_on": ages.today()}),
+        "emergency": forms.EmergencyContactForm(prefix="emergency", people=people),
     }
     made.update(bound)
     return made
@@ -239,7 +242,12 @@ def edit_case(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return _handle(
-        request, reference, "edit", forms.CaseEditForm(request.POST), call, _("The case is saved.")
+        request,
+        reference,
+        "edit",
+        forms.CaseEditForm(request.POST, prefix="edit"),
+        call,
+        _("The case is saved."),
     )
 
 
@@ -256,7 +264,12 @@ def close_case(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return _handle(
-        request, reference, "close", forms.CloseForm(request.POST), call, _("The case is closed.")
+        request,
+        reference,
+        "close",
+        forms.CloseForm(request.POST, prefix="close"),
+        call,
+        _("The case is closed."),
     )
 
 
@@ -272,7 +285,7 @@ def add_person(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         "person",
-        forms.PersonForm(request.POST),
+        forms.PersonForm(request.POST, prefix="person"),
         call,
         _("The person is added."),
     )
@@ -366,14 +379,19 @@ def change_phase(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return _handle(
-        request, reference, "phase", forms.PhaseForm(request.POST), call, _("The phase is changed.")
+        request,
+        reference,
+        "phase",
+        forms.PhaseForm(request.POST, prefix="phase"),
+        call,
+        _("The phase is changed."),
     )
 
 
 @staff_view(Action.CASE_WORK)
 @require_POST
 def change_caregiver(request: HttpRequest, reference: str) -> HttpResponse:
-    form = forms.CaregiverForm(request.POST, workers=selectors.case_workers())
+    form = forms.CaregiverForm(request.POST, prefix="caregiver", workers=selectors.case_workers())
 
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.change_caregiver(
@@ -399,7 +417,12 @@ def add_goal(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return _handle(
-        request, reference, "goal", forms.GoalForm(request.POST), call, _("The goal is added.")
+        request,
+        reference,
+        "goal",
+        forms.GoalForm(request.POST, prefix="goal"),
+        call,
+        _("The goal is added."),
     )
 
 
@@ -415,7 +438,7 @@ def goal_status(request: HttpRequest, reference: str, goal_id: int) -> HttpRespo
     return _handle(
         request,
         reference,
-        "goal",
+        "goal_status",
         forms.GoalStatusForm(request.POST),
         call,
         _("The goal is updated."),
@@ -436,7 +459,12 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return _handle(
-        request, reference, "note", forms.NoteForm(request.POST), call, _("The note is saved.")
+        request,
+        reference,
+        "note",
+        forms.NoteForm(request.POST, prefix="note"),
+        call,
+        _("The note is saved."),
     )
 
 
@@ -471,7 +499,7 @@ def add_threat(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         "threat",
-        forms.ThreatForm(request.POST),
+        forms.ThreatForm(request.POST, prefix="threat"),
         call,
         _("The threat is recorded."),
     )
@@ -489,7 +517,7 @@ def add_safety_measure(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         "safety",
-        forms.SafetyForm(request.POST),
+        forms.SafetyForm(request.POST, prefix="safety"),
         call,
         _("The safety measure is recorded."),
     )
@@ -499,7 +527,9 @@ def add_safety_measure(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def add_emergency_contact(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.get_case(reference=reference)
-    form = forms.EmergencyContactForm(request.POST, people=list(case.people.all()))
+    form = forms.EmergencyContactForm(
+        request.POST, prefix="emergency", people=list(case.people.all())
+    )
 
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.add_emergency_contact(
