@@ -92,7 +92,7 @@ def render(*, year: int, min_cell: int, fmt: str, standalone: bool = False) -> b
     inline_css = CSS_PATH.read_text(encoding="utf-8") if standalone or fmt == "pdf" else ""
     html = render_to_string(
         "monitor/report.html",
-        {**context(year=year, min_cell=min_cell), "inline_css": inline_css},
+        {**context(year=year, min_cell=min_cell), "inline_css": inline_css, "pdf": fmt == "pdf"},
     )
     if fmt != "pdf":
         return html.encode("utf-8")
