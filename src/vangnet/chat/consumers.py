@@ -495,8 +495,11 @@ def _on_duty(user: Any) -> bool:
 
 
 def _held_by(public_id: str, user: Any) -> Conversation:
+    valid_id = _uuid(public_id)
     conversation = (
-        Conversation.objects.select_related("counsellor").filter(public_id=_uuid(public_id)).first()
+        Conversation.objects.select_related("counsellor").filter(public_id=valid_id).first()
+        if valid_id
+        else None
     )
     if conversation is None or conversation.counsellor_id != user.pk:
         raise ChatError("not_yours", _("This conversation is held by someone else."))

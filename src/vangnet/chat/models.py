@@ -107,6 +107,9 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["started_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.conversation_id} -> {self.counsellor_id}"
+
 
 class Duty(models.Model):
     """A counsellor who is on duty can receive chats; with nobody on duty the chat is closed."""
@@ -116,3 +119,6 @@ class Duty(models.Model):
     )
     on_duty = models.BooleanField(default=False)
     since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'on' if self.on_duty else 'off'} duty"

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.models import User
 from vangnet.chat import selectors, services
 from vangnet.chat.models import Conversation, VisitorRole
 from vangnet.core.access import Action
@@ -34,7 +35,8 @@ def visitor_strings() -> dict[str, str]:
         "language": get_language() or "nl",
         "waiting": _("You are number {position} in the queue. A counsellor will be with you soon."),
         "waiting_closed": _(
-            "You are in the queue. No counsellor is available right now; you can wait or come back later."
+            "You are in the queue. No counsellor is available right now; "
+            "you can wait or come back later."
         ),
         "active": _("You are talking with {name}."),
         "ended": _("The chat has ended. Thank you for talking with us."),
@@ -102,14 +104,16 @@ def console_strings() -> dict[str, str]:
 @staff_view(Action.CHAT_TRANSCRIPT)
 def transcript(request: HttpRequest, public_id: str) -> HttpResponse:
     conversation = get_object_or_404(Conversation, public_id=public_id)
+    reader = request.user
+    assert isinstance(reader, User)  # staff_view lets only a verified staff member through
     messages = services.read_transcript(
-        conversation=conversation,
-        reader=request.user,
-        access_point=access_point_of(request),  # type: ignore[arg-type]
+        conversation=conversation, reader=reader, access_point=access_point_of(request)
     )
-    notes = services.handover_notes(conversation=conversation, reader=request.user)  # type: ignore[arg-type]
+    notes = services.handover_notes(conversation=conversation, reader=reader)
+    labels = console_strings()
+    lines = [(m, labels.get(m.system, m.system)) for m in messages]
     return render(
         request,
         "chat/transcript.html",
-        {"conversation": conversation, "messages": messages, "notes": notes},
+        {"conversation": conversation, "lines": lines, "notes": notes},
     )
