@@ -1,11 +1,11 @@
 """The `vangnet` command: `serve`, plus every Django management command (dashes allowed).
 
-vangnet serve [--host H] [--port P] [--workers N]
+vangnet serve [--host H] [--port P] [--workers N] [--uds PATH]
 vangnet demo-data [--if-empty]
-vangnet create-staff USER --role counsellor [--role ...]
+vangnet create-staff USER --role counsellor [--role ...] [--password-stdin]
 vangnet totp USER                      (embedded default only)
 vangnet rotate-keys
-vangnet migrate, vangnet check --deploy, ...
+vangnet migrate, vangnet check --deploy, vangnet collectstatic, ...
 """
 
 from __future__ import annotations
@@ -47,8 +47,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
-    if argv:
-        argv[0] = argv[0].replace("-", "_")
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(__doc__)
+        argv = ["help"]
+    elif not argv[0].startswith("-"):
+        argv[0] = argv[0].replace("-", "_")  # `vangnet demo-data` runs `demo_data`
     execute_from_command_line(["vangnet", *argv])
 
 

@@ -72,3 +72,10 @@ def test_the_command_line_accepts_dashes_for_management_commands(tmp_path: Path)
     result = vangnet(production_env(tmp_path), "rotate-keys", "--help")
     assert result.returncode == 0, result.stderr
     assert "newest key" in result.stdout
+
+
+def test_vangnet_help_shows_our_commands(tmp_path: Path):
+    result = vangnet(production_env(tmp_path), "--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("serve", "demo-data", "create-staff", "rotate-keys", "totp"):
+        assert command in result.stdout
