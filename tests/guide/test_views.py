@@ -91,6 +91,15 @@ def test_self_check_refuses_an_oversized_post(client: Client) -> None:
     assert "Vink alleen de vakjes op deze pagina aan" in response.content.decode()
 
 
+def test_self_check_refuses_too_many_fields(client: Client) -> None:
+    body = "&".join(f"f{i}=1" for i in range(1500))
+    response = client.post(
+        "/en/self-check/parents/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert "Tick only the boxes on this page" in response.content.decode()
+
+
 def test_directory_search_by_need_and_postcode(client: Client) -> None:
     html = client.get("/help/", {"need": "talk", "audience": "young", "postcode": "9712 CP"})
     text = html.content.decode()

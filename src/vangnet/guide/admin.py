@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,7 @@ class OrganisationAdmin(GuideEditorsOnly, admin.ModelAdmin):  # type: ignore[typ
     list_filter = ("kind", "scope", "province", "verification", "active")
     search_fields = ("name", "slug", "municipality")
     inlines = (OpeningHoursInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("slug", "name", "kind", "order", "active")}),
         (_("Description"), {"fields": ("description_nl", "description_en")}),

@@ -5,7 +5,8 @@ No view here sets a cookie or logs what a visitor asks or answers.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import TooManyFieldsSent
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
@@ -53,6 +54,16 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "guide/page.html", {"page": found})
 
 
+def _posted_answers(request: HttpRequest) -> QueryDict | None:
+    """The posted answers, or None when the post is far too big to be a self-check."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        return None
+    try:
+        return request.POST
+    except TooManyFieldsSent:
+        return None
+
+
 # Exempt from CSRF on purpose: the self-check changes nothing and stores nothing (compute and
 # forget), so a forged post could only show a visitor a result in their own browser, while the
 # CSRF check would need a cookie that public pages must not set. POST keeps answers out of the
@@ -62,13 +73,14 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 def self_check(request: HttpRequest, check: str) -> HttpResponse:
     the_check = CHECKS[check]
     context: dict[str, object] = {"check": the_check}
+    posted = _posted_answers(request) if request.method == "POST" else None
     if request.method != "POST":
         form = SelfCheckForm(check=the_check)
-    elif int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+    elif posted is None:
         form = SelfCheckForm(check=the_check)
         context["too_large"] = NOT_A_BOX
     else:
-        form = SelfCheckForm(request.POST, check=the_check)
+        form = SelfCheckForm(posted, check=the_check)
         if form.is_valid():
             advice = assess(the_check, form.answers())
             context.update(
