@@ -53,7 +53,6 @@ lint: install
 # Update every app's catalogues (needs GNU gettext), fill English, compile; lists untranslated Dutch.
 # A throwaway data directory: makemessages loads the settings, which would create var/ per app.
 messages: export VANGNET_DATA_DIR := $(shell mktemp -u /tmp/vangnet-messages-XXXXXX)
-messages: export VANGNET_DATA_DIR := $(CURDIR)/var
 messages: install
 	@for app in src/vangnet/*/; do \
 	  if [ -d "$$app/locale" ]; then \
