@@ -42,7 +42,7 @@ def test_a_person_can_be_parent_and_suspected_perpetrator(family):
 def test_no_notification_reaches_a_flagged_person(family, case_worker):
     case, mother, father = family
     assert services.notification_recipients(case) == [mother]
-    with pytest.raises(services.PerpetratorRuleError, match="perpetrator"):
+    with pytest.raises(services.PerpetratorRuleError, match="dader"):
         services.inform_person(
             person=father,
             by=case_worker,
@@ -152,7 +152,7 @@ def test_a_flagged_person_is_no_emergency_contact(family, case_worker):
 
 def test_removing_the_flag_needs_a_reason_and_is_logged(family, case_worker):
     case, _mother, father = family
-    with pytest.raises(services.CaseError, match="needs a reason"):
+    with pytest.raises(services.CaseError, match="reden nodig"):
         services.set_perpetrator_flag(
             person=father, by=case_worker, flagged=False, reason=" ", access_point=AP
         )
@@ -177,7 +177,7 @@ def test_removing_the_flag_needs_a_reason_and_is_logged(family, case_worker):
     timeline = selectors.case_timeline(
         case=case, user=case_worker, role="", access_point=AP, kinds={"person"}
     )
-    assert any("Perpetrator flag removed" in e.title and e.warning for e in timeline)
+    assert any("Dadermarkering weggehaald" in e.title and e.warning for e in timeline)
 
 
 def test_the_flagged_person_is_warned_about_wherever_they_appear(family, case_worker):

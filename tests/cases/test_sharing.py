@@ -93,7 +93,7 @@ def test_a_revoked_or_ended_share_is_gone_for_the_partner(
     revoked = share(case, case_worker, police)
     ending = share(case, case_worker, police, valid_until=until(3))
     assert selectors.partner_inbox(user=police_officer) == [ending, revoked]
-    with pytest.raises(services.CaseError, match="why"):
+    with pytest.raises(services.CaseError, match="waarom"):
         services.revoke_share(share=revoked, by=case_worker, reason="", access_point=AP)
     services.revoke_share(
         share=revoked, by=case_worker, reason="Toestemming ingetrokken", access_point=AP
@@ -145,13 +145,13 @@ def test_share_view_response_and_revocation_are_logged_and_visible_on_the_case(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"sections": []}, "at least one part"),
-        ({"sections": ["identity", "everything"]}, "at least one part"),
-        ({"purpose": " "}, "purpose"),
-        ({"valid_until": "today"}, "after today"),
-        ({"client_consents": False}, "consent of the client"),
-        ({"basis": Share.Basis.MELDCODE}, "legal ground"),
-        ({"basis": "because"}, "basis"),
+        ({"sections": []}, "ten minste één deel"),
+        ({"sections": ["identity", "everything"]}, "ten minste één deel"),
+        ({"purpose": " "}, "waarvoor u deelt"),
+        ({"valid_until": "today"}, "na vandaag"),
+        ({"client_consents": False}, "toestemming van de cliënt"),
+        ({"basis": Share.Basis.MELDCODE}, "wettelijke grond"),
+        ({"basis": "because"}, "grondslag"),
     ],
 )
 def test_a_share_without_purpose_basis_or_end_is_refused(
@@ -169,7 +169,7 @@ def test_under_16_the_parents_with_authority_consent_too(
 ):
     young = make_case(age=13)
     mother = add_parent(young)
-    with pytest.raises(services.CaseError, match="under 16"):
+    with pytest.raises(services.CaseError, match="jonger dan 16"):
         share(young, case_worker, police)
     assert share(young, case_worker, police, consenting_parents=[mother])
 

@@ -169,13 +169,13 @@ def test_the_timeline_filters_by_kind(worker_client, make_case, case_worker):
         access_point=AP,
     )
     services.add_note(
-        case=case, by=case_worker, text="Voortgang", happened_on=ages.today(), access_point=AP
+        case=case, by=case_worker, text="Tweede stap", happened_on=ages.today(), access_point=AP
     )
     url = reverse("cases:timeline", args=[case.reference])
     both = worker_client.get(url).content.decode()
     contacts = worker_client.get(url, {"kind": "contact"}).content.decode()
-    assert "Eerste gesprek" in both and "Voortgang" in both
-    assert "Eerste gesprek" in contacts and "Voortgang" not in contacts
+    assert "Eerste gesprek" in both and "Tweede stap" in both
+    assert "Eerste gesprek" in contacts and "Tweede stap" not in contacts
 
 
 def test_the_administrator_produces_a_client_access_report(
