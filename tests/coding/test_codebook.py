@@ -38,3 +38,14 @@ def test_columns_round_trip():
     assert book.from_columns(book.to_columns(answers))["coercion_means"] == frozenset(
         {"violence", "isolation"}
     )
+
+
+def test_synthetic_answers_fit_the_codebook():
+    import random
+
+    from vangnet.coding import synthetic
+
+    rng = random.Random(1)
+    book = codebook.current()
+    for _n in range(2000):
+        book.clean(synthetic.answers(rng))
