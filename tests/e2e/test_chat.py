@@ -22,7 +22,7 @@ def console_on_duty(browser: Browser, server: Server, username: str) -> Page:
     page.goto(f"{server.url}/staff/chat/")
     expect(page.locator("#console-status")).not_to_be_empty()
     page.click("#duty-button")
-    expect(page.locator("#duty-button")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#duty-button")).to_have_attribute("data-on", "true")
     return page
 
 

@@ -287,6 +287,13 @@ def may_read_transcript(user: User, conversation: Conversation) -> bool:
 # --- the counsellor ----------------------------------------------------------------------
 
 
+def conversation_held_by(*, public_id: str, user: User) -> Conversation:
+    conversation = Conversation.objects.filter(public_id=public_id, counsellor=user).first()
+    if conversation is None:
+        raise ChatError("not_yours", _("This conversation is held by someone else."))
+    return conversation
+
+
 def set_duty(*, user: User, on_duty: bool) -> Outcome | None:
     require(user, Action.CHAT_CONSOLE)
     Duty.objects.update_or_create(

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vangnet.accounts.decorators import staff_view
 from vangnet.accounts.models import User
+from vangnet.cases.services import CaseError, record_chat_consent
 from vangnet.chat import selectors, services
+from vangnet.chat.forms import ConsentForm
 from vangnet.chat.models import Conversation, VisitorRole
+from vangnet.chat.services import ChatError
+from vangnet.coding.selectors import uncoded_conversations
 from vangnet.core.access import Action
 from vangnet.core.audit import access_point_of
 
@@ -56,18 +61,41 @@ def visitor_strings() -> dict[str, str]:
 
 @staff_view(Action.CHAT_CONSOLE)
 def console(request: HttpRequest) -> HttpResponse:
-    try:
-        coding_url = reverse("coding:register")
-    except NoReverseMatch:  # contact coding is optional for the console
-        coding_url = ""
     return render(
         request,
         "chat/console.html",
         {
             "max_chars": settings.VANGNET_CHAT_MAX_MESSAGE_CHARS,
-            "coding_url": coding_url,
+            "coding_url": reverse("coding:register"),
+            # A chat is finished only once it is coded or marked not codeable.
+            "uncoded": uncoded_conversations(counsellor=request.user)[:50],
             "strings": console_strings(),
         },
+    )
+
+
+@require_POST
+@staff_view(Action.CHAT_CONSOLE)
+def record_consent(request: HttpRequest, public_id: str) -> JsonResponse:
+    """The visitor agreed in the chat to a case being opened: hand it to the case workers."""
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        conversation = services.conversation_held_by(public_id=public_id, user=user)
+        record_chat_consent(
+            conversation=conversation,
+            counsellor=user,
+            agreed_to=form.cleaned_data["agreed_to"],
+            contact_details=form.cleaned_data["contact_details"],
+        )
+    except (ChatError, CaseError) as err:
+        return JsonResponse({"error": str(err)}, status=400)
+    return JsonResponse(
+        {"message": _("Consent recorded. A case worker will open the case and contact them.")}
     )
 
 
@@ -98,6 +126,8 @@ def console_strings() -> dict[str, str]:
         "confirm_end": _("End this chat?"),
         "choose_colleague": _("Choose a colleague."),
         "no_colleagues": _("No colleague is on duty."),
+        "start_duty": _("Start duty"),
+        "stop_duty": _("Stop duty"),
     }
 
 

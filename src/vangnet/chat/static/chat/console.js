@@ -4,6 +4,7 @@
   var strings = JSON.parse(document.getElementById("console-strings").textContent);
   var el = function (id) { return document.getElementById(id); };
   var codingUrl = el("console").getAttribute("data-coding-url");
+  var consentUrl = el("console").getAttribute("data-consent-url");
   var socket = null;
   var retryDelay = 500;
   var me = null;
@@ -117,7 +118,8 @@
   // --- duty and queue ---------------------------------------------------------------------
   function setDuty(on) {
     onDuty = !!on;
-    el("duty-button").setAttribute("aria-pressed", onDuty ? "true" : "false");
+    el("duty-button").setAttribute("data-on", onDuty ? "true" : "false");
+    el("duty-button").textContent = onDuty ? strings.stop_duty : strings.start_duty;
     el("duty-label").textContent = onDuty ? strings.on_duty : strings.off_duty;
   }
 
@@ -252,6 +254,8 @@
     chat.messages.forEach(appendMessage);
     var ended = s.status === "ended";
     el("send-form").hidden = ended || chat.readingAlong;
+    el("consent").hidden = chat.readingAlong;
+    el("consent-result").textContent = "";
     el("handover-form").hidden = true;
     var after = el("chat-after");
     after.textContent = "";
@@ -357,6 +361,20 @@
     send({ type: "handover", conversation: current, to: to, note: el("handover-note").value });
     el("handover-note").value = "";
     el("handover-form").hidden = true;
+  });
+
+  el("consent-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!current) { return; }
+    var form = el("consent-form");
+    var url = consentUrl.replace("00000000-0000-0000-0000-000000000000", current);
+    window.fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        el("consent-result").textContent = answer.message || answer.error;
+        if (answer.message) { form.reset(); }
+      })
+      .catch(function () { el("consent-result").textContent = strings.reconnecting; });
   });
 
   connect();
