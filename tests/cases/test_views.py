@@ -211,3 +211,44 @@ def test_every_field_on_the_case_page_has_its_own_id(worker_client, make_case, a
     add_parent(case)
     ids = Counter(re.findall(r'\sid="([^"]+)"', page(worker_client, case)))
     assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_the_case_shows_how_often_the_partner_looked(
+    worker_client, make_case, case_worker, police, police_officer
+):
+    from vangnet.cases import selectors
+
+    case = make_case()
+    share = services.share_with_partner(
+        case=case,
+        by=case_worker,
+        organisation=police,
+        sections=["identity"],
+        purpose="Aangifte",
+        basis=Share.Basis.CONSENT,
+        client_consents=True,
+        valid_until=ages.today() + timedelta(days=10),
+        access_point=AP,
+    )
+    for _ in range(2):
+        selectors.read_share(
+            share_id=share.pk, user=police_officer, role="partner", access_point=AP
+        )
+    assert "2×" in page(worker_client, case)
+
+
+def test_a_professional_can_be_linked_to_their_partner_account(
+    worker_client, make_case, police_officer
+):
+    case = make_case()
+    response = worker_client.post(
+        reverse("cases:add_person", args=[case.reference]),
+        {
+            "person-name": "Agent Jansen",
+            "person-relation": "professional",
+            "person-partner_user": str(police_officer.pk),
+        },
+    )
+    assert response.status_code == 302
+    assert case.people.get().partner_user == police_officer
+    assert police_officer.display_name in page(worker_client, case)

@@ -78,6 +78,20 @@ class PersonForm(forms.Form):
     is_suspected_perpetrator = forms.BooleanField(
         label=_("(Suspected) perpetrator"), required=False
     )
+    partner_user = forms.ChoiceField(
+        label=_("Partner account of this professional (optional)"), required=False
+    )
+
+    def __init__(self, *args: Any, partners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partners = {str(u.pk): u for u in partners}
+        choices = [("", "—")] + [
+            (k, f"{u.display_name} ({u.organisation})") for k, u in self.partners.items()
+        ]
+        cast(forms.ChoiceField, self.fields["partner_user"]).choices = choices
+
+    def clean_partner_user(self) -> Any:
+        return self.partners.get(self.cleaned_data["partner_user"])
 
 
 class FlagForm(forms.Form):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,14 +127,20 @@ def get_pending_consent(*, consent_id: int) -> ChatConsent:
     )
 
 
-def case_workers() -> list[Any]:
+def _staff_who_may(action: Action) -> list[Any]:
     from vangnet.accounts.models import User
 
-    return [
-        u
-        for u in User.objects.filter(is_active=True).order_by("username")
-        if may(u, Action.CASE_WORK)
-    ]
+    users = User.objects.filter(is_active=True).order_by("username")
+    return [u for u in users if may(u, action)]
+
+
+def case_workers() -> list[Any]:
+    return _staff_who_may(Action.CASE_WORK)
+
+
+def partner_users() -> list[Any]:
+    """Partner liaisons, so a professional around the client can be linked to their account."""
+    return _staff_who_may(Action.PARTNER_SHARES)
 
 
 @dataclass
@@ -150,6 +156,7 @@ class CaseOverview:
     goals: list[Goal]
     shares: list[Share]
     child_case_person_flagged: bool
+    share_views: dict[int, tuple[int, datetime]]
     organisations: list[PartnerOrganisation] = field(default_factory=list)
 
 
@@ -185,8 +192,21 @@ def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> 
             )
         ),
         child_case_person_flagged=bool(child_person and child_person.is_suspected_perpetrator),
+        share_views=_share_views(case),
         organisations=list(PartnerOrganisation.objects.all()),
     )
+
+
+def _share_views(case: Case) -> dict[int, tuple[int, datetime]]:
+    """Per share: how often the partner looked, and when last (from the access log)."""
+    rows = (
+        AccessLogEntry.objects.filter(
+            client_ref=case.reference, record_type="share", event=Event.SHARE_VIEW
+        )
+        .values("record_id")
+        .annotate(count=Count("id"), last=Max("at"))
+    )
+    return {int(row["record_id"]): (row["count"], row["last"]) for row in rows}
 
 
 @dataclass(frozen=True)

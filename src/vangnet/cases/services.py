@@ -124,6 +124,13 @@ def _log(
     )
 
 
+def _start_change(*, by: Any, case: Case) -> str:
+    """Every change to a case: allowed by the policy, and only while the case is open."""
+    role = require(by, Action.CASE_WORK)
+    _require_open(case)
+    return role
+
+
 def _bump_version(*, case: Case, expected_version: int | None, **changes: Any) -> None:
     """Optimistic locking: the change wins only if nobody saved the case in between."""
     rows = Case.objects.filter(pk=case.pk)
@@ -252,8 +259,7 @@ def update_case(
     contact_details: str,
     risk_level: str,
 ) -> Case:
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     if risk_level not in RiskLevel.values:
         raise CaseError(_("Choose a risk level from the list."))
     _bump_version(
@@ -279,8 +285,7 @@ def close_case(
     *, case: Case, by: Any, reason: str, expected_version: int, access_point: str
 ) -> Case:
     """Only an explicit decision with a reason closes a case; age never does."""
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     reason = _required(reason, _("Write down why the case is closed."))
     _bump_version(
         case=case,
@@ -317,8 +322,7 @@ def add_person(
     is_suspected_perpetrator: bool = False,
     partner_user: Any = None,
 ) -> Person:
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     name = _required(name, _("Fill in the person's name or a description."))
     if relation not in Person.Relation.values:
         raise CaseError(_("Choose the relation to the client from the list."))
@@ -492,8 +496,7 @@ def change_phase(
     expected_version: int,
     access_point: str,
 ) -> PhaseChange:
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     if phase not in Phase.values:
         raise CaseError(_("Choose a phase from the list."))
     if phase == case.phase:
@@ -525,8 +528,7 @@ def change_caregiver(
     access_point: str,
 ) -> CaregiverAssignment:
     """One fixed caregiver at a time; every change is kept with its reason."""
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     reason = _required(reason, _("Write down why the caregiver changes."))
     if not _is_case_worker(caregiver):
         raise CaseError(_("The fixed caregiver must be a case worker."))
@@ -548,8 +550,7 @@ def change_caregiver(
 
 
 def add_goal(*, case: Case, by: Any, text: str, access_point: str) -> Goal:
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     text = _required(text, _("Describe the goal."))
     goal = Goal.objects.create(case=case, phase=case.phase, text=text, by=by)
     _log(
@@ -595,8 +596,7 @@ def add_note(
     kind: str = ProgressNote.Kind.NOTE,
     goal: Goal | None = None,
 ) -> ProgressNote:
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     text = _required(text, _("The note is empty."))
     if kind not in ProgressNote.Kind.values:
         raise CaseError(_("Choose a kind of note from the list."))
@@ -660,8 +660,7 @@ def record_threat(
     informed: str,
     access_point: str,
 ) -> Threat:
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     if kind not in Threat.Kind.values:
         raise CaseError(_("Choose the kind of threat from the list."))
     check_date(happened_on, date_of_birth=None, label=_("The date of the threat"))
@@ -691,8 +690,7 @@ def add_safety_measure(
     *, case: Case, by: Any, kind: str, agreed_on: date, description: str, access_point: str
 ) -> SafetyMeasure:
     """Safety first: a placement or plan can be recorded before any diagnosis exists."""
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     if kind not in SafetyMeasure.Kind.values:
         raise CaseError(_("Choose the kind of measure from the list."))
     check_date(agreed_on, date_of_birth=case.date_of_birth, label=_("The agreement date"))
@@ -719,8 +717,7 @@ def add_safety_measure(
 def add_emergency_contact(
     *, case: Case, by: Any, name: str, phone: str, access_point: str, person: Person | None = None
 ) -> EmergencyContact:
-    role = require(by, Action.CASE_WORK)
-    _require_open(case)
+    role = _start_change(by=by, case=case)
     if person is not None:
         if person.case_id != case.pk:
             raise CaseError(_("That person belongs to another case."))

@@ -40,7 +40,7 @@ def _case_forms(case: Case, bound: Forms) -> Forms:
             },
         ),
         "close": forms.CloseForm(prefix="close", initial=version),
-        "person": forms.PersonForm(prefix="person"),
+        "person": forms.PersonForm(prefix="person", partners=selectors.partner_users()),
         "phase": forms.PhaseForm(prefix="phase", initial={**version, "started_on": ages.today()}),
         "caregiver": forms.CaregiverForm(
             prefix="caregiver", initial=version, workers=selectors.case_workers()
@@ -285,7 +285,7 @@ def add_person(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         reference,
         "person",
-        forms.PersonForm(request.POST, prefix="person"),
+        forms.PersonForm(request.POST, prefix="person", partners=selectors.partner_users()),
         call,
         _("The person is added."),
     )
