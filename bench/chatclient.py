@@ -70,6 +70,10 @@ class Socket:
         finally:
             await self._inbox.put(None)
 
+    @property
+    def closed(self) -> bool:
+        return self._reader.done()
+
     async def send(self, **frame: Any) -> None:
         await self.ws.send(json.dumps(frame))
 
