@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -99,7 +100,7 @@ TEMPLATES = [
 
 if EMBEDDED:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
+    DATABASES: dict[str, dict[str, Any]] = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("VANGNET_SQLITE_PATH", str(DATA_DIR / "vangnet.sqlite3")),
@@ -113,7 +114,7 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=600))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 if REDIS_URL:

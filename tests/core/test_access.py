@@ -20,6 +20,11 @@ from vangnet.core.roles import Role
 # The only doors into /staff/ that are open before login.
 UNGUARDED = {"accounts:login", "accounts:logout"}
 
+# What the CSP (no 'unsafe-inline') blocks in a served page.
+CSP_VIOLATION = re.compile(
+    r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>|<style\b|\sstyle=\"|\son[a-z]+=\"",
+    re.IGNORECASE,
+)
 SAMPLE_BY_CONVERTER = {"int": "1", "uuid": str(uuid.UUID(int=1)), "slug": "x", "str": "x"}
 CONVERTER = re.compile(r"<(?:(?P<kind>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -120,6 +125,10 @@ def test_each_role_sees_exactly_the_pages_the_policy_allows(role: Role, staff_cl
             wrong.append(f"{url.name}: {response.status_code}, expected 200 for {role.value}")
         if not allowed and response.status_code != 403:
             wrong.append(f"{url.name}: {response.status_code}, expected 403 for {role.value}")
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            inline = CSP_VIOLATION.search(response.content.decode())
+            if inline:
+                wrong.append(f"{url.name}: inline {inline.group(0)!r} is blocked by the CSP")
     assert not wrong, "\n".join(wrong)
 
 

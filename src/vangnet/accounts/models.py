@@ -15,7 +15,7 @@ class User(AbstractUser):
         help_text=_("For partner liaisons: the organisation they act for."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined,misc]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         swappable = "AUTH_USER_MODEL"

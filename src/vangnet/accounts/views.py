@@ -74,9 +74,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
     filters = selectors.AccessLogFilter.from_query(request.GET)
     entries = selectors.read_access_log(
         reader=request.user,
-        role=request.role,
+        role=request.role,  # type: ignore[attr-defined]
         filters=filters,
-        request=request,  # type: ignore[attr-defined]
+        request=request,
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "accounts/access_log.html", {"page": page, "filters": filters})

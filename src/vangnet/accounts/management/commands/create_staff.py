@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Any
+from typing import Any, TextIO, cast
 
 import segno
 from django.contrib.auth.password_validation import validate_password
@@ -50,5 +50,5 @@ class Command(BaseCommand):
             email=options["email"],
         )
         self.stdout.write(f"Created {username}. Scan this code with an authenticator app:")
-        segno.make(staff.provisioning_uri).terminal(out=self.stdout, compact=True)
+        segno.make(staff.provisioning_uri).terminal(out=cast(TextIO, self.stdout), compact=True)
         self.stdout.write(staff.provisioning_uri)

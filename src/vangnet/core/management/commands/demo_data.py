@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and User.objects.exists():
             self.stdout.write("The database already holds data; no demo data loaded.")
-            demo_staff.describe(self.stdout)
+            demo_staff.describe(cast(TextIO, self.stdout))
         else:
             for app in DEMO_APPS:
                 module_name = f"vangnet.{app}.demo"
