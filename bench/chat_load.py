@@ -1,0 +1,434 @@
+"""Load benchmark for the chat: N visitor + counsellor pairs against a running server.
+
+Run it from the repository root with the *server's* environment (DATABASE_URL, REDIS_URL,
+VANGNET_ENCRYPTION_KEYS, VANGNET_DATA_DIR, ...): before the load starts it prepares, through
+the chat's own services and the same database, N bench counsellors (`bench-counsellor-NNNN`,
+no password, a verified second factor in a session) and N accepted conversations. Then each
+pair connects (visitor: `resume` with its token; console: `sync`), both sides send at the set
+rate for the set time, and it reports delivery latency (send -> the other side receives the
+message frame), acknowledgement latency, messages per second, errors and losses. With
+`--floor` it then runs the same load against `bench/floor_relay.py` in a process of its own
+and prints our ratio to that floor.
+
+    python -m bench.chat_load --url http://127.0.0.1:8000 --pairs 100 --rate 0.1 \
+        --duration 60 --floor
+
+The load generator runs on the same machine as the server and competes with it for CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# --- preparing accounts and conversations, through the chat's services ------------------------
+
+
+def prepare(pairs: int) -> list[tuple[str, str, str]]:
+    """N (visitor token, conversation id, console session id): accepted chats, ready to talk."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from vangnet.accounts.models import User
+    from vangnet.chat import services
+    from vangnet.chat.models import Conversation
+    from vangnet.core.roles import Role
+
+    # What earlier runs left open would count against each counsellor's maximum.
+    Conversation.objects.filter(
+        counsellor__username__startswith="bench-counsellor-",
+        status__in=[Conversation.Status.ACTIVE, Conversation.Status.WAITING],
+    ).update(status=Conversation.Status.ENDED)
+    group, _ = Group.objects.get_or_create(name=Role.COUNSELLOR.value)
+    names = [f"bench-counsellor-{i:04d}" for i in range(pairs)]
+    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    for name in names:
+        if name in existing:
+            continue
+        # No password (hashing 1,000 of them would dominate the set-up); sessions are made below.
+        user = User(username=name, first_name=f"Bench{name[-4:]}")
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(group)
+        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    prepared = []
+    for name in names:
+        user = User.objects.get(username=name)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        assert device is not None
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        outcome, token = services.start_conversation(
+            visitor_role="young_person", nickname="", language="nl"
+        )
+        services.accept_conversation(
+            conversation_id=str(outcome.conversation.public_id), counsellor=user
+        )
+        prepared.append((token, str(outcome.conversation.public_id), str(session.session_key)))
+    return prepared
+
+
+# --- the load ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    acked: int = 0
+    delivered: int = 0
+    errors: list[str] = field(default_factory=list)
+    delivery_ms: list[float] = field(default_factory=list)
+    ack_ms: list[float] = field(default_factory=list)
+    sent_at: dict[str, float] = field(default_factory=dict)
+    acked_ids: set[str] = field(default_factory=set)
+    delivered_ids: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Participant:
+    pair: int
+    side: str  # "v" or "c"
+    url: str
+    hello: dict[str, Any] | None  # the first frame that makes this socket part of its chat
+    send_extra: dict[str, Any]  # fields every send frame carries (the console: conversation)
+    headers: dict[str, str] | None = None
+    ws: ClientConnection | None = None
+    count: int = 0
+
+
+async def reader(p: Participant, stats: Stats) -> None:
+    assert p.ws is not None
+    try:
+        async for raw in p.ws:
+            now = time.perf_counter()
+            frame = json.loads(raw)
+            kind = frame.get("type")
+            if kind == "message":
+                msg_id = frame.get("id", "")
+                sent = stats.sent_at.get(msg_id)
+                # Our own messages come back too; only the other side's count as delivered.
+                if sent is not None and not msg_id.startswith(f"b{p.pair:05d}{p.side}"):
+                    if msg_id not in stats.delivered_ids:
+                        stats.delivered_ids.add(msg_id)
+                        stats.delivered += 1
+                        stats.delivery_ms.append((now - sent) * 1000)
+            elif kind == "ack":
+                msg_id = frame["id"]
+                sent = stats.sent_at.get(msg_id)
+                if sent is not None and msg_id not in stats.acked_ids:
+                    stats.acked_ids.add(msg_id)
+                    stats.acked += 1
+                    stats.ack_ms.append((now - sent) * 1000)
+            elif kind == "error":
+                stats.errors.append(f"{frame.get('code')}: {frame.get('message')}")
+    except Exception as err:  # a broken connection is an error of the run, not of the tool
+        stats.errors.append(f"connection {p.pair}{p.side}: {err!r}")
+
+
+async def open_participant(p: Participant, stats: Stats) -> asyncio.Task[None]:
+    origin = "http://" + p.url.split("://", 1)[1].split("/", 1)[0]
+    p.ws = await connect(
+        p.url,
+        origin=origin,  # type: ignore[arg-type]
+        additional_headers=p.headers,
+        open_timeout=120,
+        max_size=2**20,
+        ping_interval=None,
+        compression=None,
+    )
+    if p.hello is not None:
+        await p.ws.send(json.dumps(p.hello))
+    return asyncio.create_task(reader(p, stats))
+
+
+async def sender(p: Participant, stats: Stats, rate: float, until: float) -> None:
+    interval = 1.0 / rate
+    # A random phase, so the participants do not all send at the same moment.
+    await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 - not for security
+    next_at = time.perf_counter()
+    while next_at < until:
+        msg_id = f"b{p.pair:05d}{p.side}{p.count:07d}"
+        p.count += 1
+        stats.sent_at[msg_id] = time.perf_counter()
+        stats.sent += 1
+        frame = {"type": "send", "id": msg_id, "text": f"bench {msg_id}", **p.send_extra}
+        try:
+            assert p.ws is not None
+            await p.ws.send(json.dumps(frame))
+        except Exception as err:
+            stats.errors.append(f"send {msg_id}: {err!r}")
+            return
+        next_at += interval
+        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+
+
+def our_participants(url: str, prepared: list[tuple[str, str, str]]) -> list[Participant]:
+    ws_base = url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/")
+    people = []
+    for pair, (token, conversation, session) in enumerate(prepared):
+        people.append(
+            Participant(
+                pair,
+                "v",
+                f"{ws_base}/ws/chat/",
+                {"type": "resume", "token": token, "last_seq": 1},
+                {},
+            )
+        )
+        people.append(
+            Participant(
+                pair,
+                "c",
+                f"{ws_base}/ws/console/",
+                {"type": "sync", "conversation": conversation, "after": 1},
+                {"conversation": conversation},
+                headers={"Cookie": f"sessionid={session}"},
+            )
+        )
+    return people
+
+
+def floor_participants(port: int, pairs: int) -> list[Participant]:
+    return [
+        Participant(pair, side, f"ws://127.0.0.1:{port}/?pair={pair}&side={side}", None, {})
+        for pair in range(pairs)
+        for side in ("v", "c")
+    ]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / CLOCK_TICKS
+
+
+def pids_listening(port: int) -> list[int]:
+    """The processes holding the listening socket on `port` (every worker with --workers)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            cols = line.split()
+            if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "0A":  # LISTEN
+                inodes.add(cols[9])
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            for fd in (proc / "fd").iterdir():
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    pids.append(int(proc.name))
+                    break
+        except OSError:
+            continue
+    return pids
+
+
+async def run_load(
+    people: list[Participant], rate: float, duration: float, pids: list[int], drain: float
+) -> dict[str, Any]:
+    stats = Stats()
+    readers = []
+    # Connect in batches: a thousand handshakes at once is a test of the accept queue.
+    for start in range(0, len(people), 50):
+        batch = people[start : start + 50]
+        readers += await asyncio.gather(*(open_participant(p, stats) for p in batch))
+    await asyncio.sleep(2)  # let every resume/sync finish before the clock starts
+    cpu_before, wall_before = cpu_seconds(pids), time.perf_counter()
+    until = wall_before + duration
+    await asyncio.gather(*(sender(p, stats, rate, until) for p in people))
+    # Wait for what is still under way, up to `drain` seconds.
+    deadline = time.perf_counter() + drain
+    while time.perf_counter() < deadline and (
+        stats.acked < stats.sent or stats.delivered < stats.sent
+    ):
+        await asyncio.sleep(0.05)
+    wall = time.perf_counter() - wall_before
+    cpu = cpu_seconds(pids) - cpu_before
+    for p in people:
+        if p.ws is not None:
+            await p.ws.close()
+    for task in readers:
+        task.cancel()
+    return summarise(stats, duration, wall, cpu, pids)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def summarise(
+    stats: Stats, duration: float, wall: float, cpu: float, pids: list[int]
+) -> dict[str, Any]:
+    lost = len(stats.acked_ids - stats.delivered_ids)
+    return {
+        "sent": stats.sent,
+        "acked": stats.acked,
+        "delivered": stats.delivered,
+        "unacked": stats.sent - stats.acked,
+        "lost": lost,
+        "errors": len(stats.errors),
+        "first_errors": stats.errors[:5],
+        "msg_per_s": round(stats.delivered / duration, 1),
+        "p50_ms": round(percentile(stats.delivery_ms, 50), 1),
+        "p95_ms": round(percentile(stats.delivery_ms, 95), 1),
+        "p99_ms": round(percentile(stats.delivery_ms, 99), 1),
+        "max_ms": round(max(stats.delivery_ms, default=float("nan")), 1),
+        "ack_p50_ms": round(percentile(stats.ack_ms, 50), 1),
+        "ack_p99_ms": round(percentile(stats.ack_ms, 99), 1),
+        "mean_ms": round(statistics.fmean(stats.delivery_ms), 1) if stats.delivery_ms else None,
+        "server_cpu_s": round(cpu, 2) if pids else None,
+        "cpu_ms_per_msg": round(cpu * 1000 / stats.delivered, 3)
+        if pids and stats.delivered
+        else None,
+        "wall_s": round(wall, 1),
+    }
+
+
+def show(label: str, result: dict[str, Any]) -> None:
+    print(f"\n== {label}")
+    for key, value in result.items():
+        if key == "first_errors" and not value:
+            continue
+        print(f"  {key:>14}: {value}")
+
+
+def start_floor() -> tuple[subprocess.Popen[bytes], int]:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [sys.executable, "-m", "bench.floor_relay", "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the floor relay did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Chat load benchmark (see the module docstring).")
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="the running server")
+    parser.add_argument("--pairs", type=int, default=100, help="visitor + counsellor pairs")
+    parser.add_argument(
+        "--rate", type=float, default=0.1, help="messages per second per participant"
+    )
+    parser.add_argument("--duration", type=float, default=60, help="seconds of sending")
+    parser.add_argument("--drain", type=float, default=10, help="seconds to wait at the end")
+    parser.add_argument("--floor", action="store_true", help="also measure the websockets floor")
+    parser.add_argument("--floor-only", action="store_true", help="measure only the floor")
+    parser.add_argument("--json", type=Path, help="append the results as one JSON line here")
+    options = parser.parse_args()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+
+    total_rate = options.rate * 2 * options.pairs
+    print(
+        f"{options.pairs} pairs, {options.rate}/s per participant = {total_rate:.0f} msg/s "
+        f"offered, {options.duration:.0f} s; load generator on this machine "
+        f"({os.cpu_count()} cores), competing with the server for CPU"
+    )
+    results: dict[str, Any] = {
+        "pairs": options.pairs,
+        "rate": options.rate,
+        "offered_msg_per_s": total_rate,
+        "duration": options.duration,
+    }
+    if not options.floor_only:
+        prepared = prepare(options.pairs)
+        port = int(options.url.rsplit(":", 1)[1].split("/")[0])
+        pids = pids_listening(port)
+        ours = asyncio.run(
+            run_load(
+                our_participants(options.url, prepared),
+                options.rate,
+                options.duration,
+                pids,
+                options.drain,
+            )
+        )
+        show(f"Vangnet at {options.url} (server pids {pids})", ours)
+        results["vangnet"] = ours
+    if options.floor or options.floor_only:
+        process, port = start_floor()
+        try:
+            floor = asyncio.run(
+                run_load(
+                    floor_participants(port, options.pairs),
+                    options.rate,
+                    options.duration,
+                    [process.pid],
+                    options.drain,
+                )
+            )
+        finally:
+            process.terminate()
+            process.wait(10)
+        show("floor: a bare websockets relay", floor)
+        results["floor"] = floor
+        if "vangnet" in results:
+            ours = results["vangnet"]
+            ratio = {
+                "p99": round(ours["p99_ms"] / floor["p99_ms"], 1) if floor["p99_ms"] else None,
+                "cpu_per_msg": round(ours["cpu_ms_per_msg"] / floor["cpu_ms_per_msg"], 1)
+                if ours["cpu_ms_per_msg"] and floor["cpu_ms_per_msg"]
+                else None,
+            }
+            print(f"\n== ratio to the floor: p99 x{ratio['p99']}, CPU/msg x{ratio['cpu_per_msg']}")
+            results["ratio"] = ratio
+    if options.json:
+        with options.json.open("a") as out:
+            out.write(json.dumps(results) + "\n")
+
+
+if __name__ == "__main__":
+    main()
