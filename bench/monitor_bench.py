@@ -166,7 +166,9 @@ def python_loop() -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "vangnet-bench")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "vangnet-bench"
+    )
     options = parser.parse_args()
     options.data_dir.mkdir(parents=True, exist_ok=True)
     setup(options.data_dir)

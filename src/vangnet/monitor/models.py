@@ -61,6 +61,9 @@ class SummaryMonth(models.Model):
 
     month = models.PositiveIntegerField(primary_key=True)
     refreshed_at = models.DateTimeField(auto_now=True)
+    # Kept here so the report need not scan the contacts for them.
+    codebook_versions = models.CharField(max_length=200, blank=True)
+    synthetic = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return str(self.month)

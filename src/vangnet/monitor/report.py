@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from vangnet.coding.models import Contact
 from vangnet.monitor import charts, disclosure, figures
 from vangnet.monitor.figures import DEN_ALL, DEN_KNOWN, DEN_PARENT, DEN_VICTIMS, Shown
+from vangnet.monitor.models import SummaryMonth
 
 CSS_PATH = Path(__file__).resolve().parent / "static" / "monitor" / "report.css"
 
@@ -56,14 +57,15 @@ def charts_for(result: figures.MonitorResult) -> dict[str, SafeString]:
     }
 
 
+def _months_of(year: int) -> QuerySet[SummaryMonth]:
+    return SummaryMonth.objects.filter(month__gte=year * 12, month__lt=(year + 1) * 12)
+
+
 def codebook_versions(year: int) -> list[str]:
-    return sorted(
-        Contact.objects.filter(
-            status=Contact.Status.CODED, month__gte=year * 12, month__lt=(year + 1) * 12
-        )
-        .values_list("codebook_version", flat=True)
-        .distinct()
-    )
+    found: set[str] = set()
+    for versions in _months_of(year).values_list("codebook_versions", flat=True):
+        found.update(v for v in versions.split(",") if v)
+    return sorted(found)
 
 
 def context(*, year: int, min_cell: int) -> dict[str, Any]:
@@ -78,9 +80,7 @@ def context(*, year: int, min_cell: int) -> dict[str, Any]:
         "comparisons": comparisons,
         "charts": charts_for(result),
         "versions": codebook_versions(year),
-        "synthetic": Contact.objects.filter(
-            source=Contact.Source.SYNTHETIC, month__gte=year * 12, month__lt=(year + 1) * 12
-        ).exists(),
+        "synthetic": _months_of(year).filter(synthetic=True).exists(),
         "generated": timezone.localtime(),
         "hidden": disclosure.hidden_label(min_cell),
         "denominators": [DEN_ALL, DEN_VICTIMS, DEN_KNOWN, DEN_PARENT],

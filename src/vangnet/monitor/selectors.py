@@ -36,7 +36,7 @@ def available_years() -> YearRange:
 
 def includes_synthetic() -> bool:
     """Demo and benchmark data are marked, so nobody mistakes them for real figures."""
-    return Contact.objects.filter(source=Contact.Source.SYNTHETIC).exists()
+    return SummaryMonth.objects.filter(synthetic=True).exists()
 
 
 def monitor_figures(

@@ -89,7 +89,19 @@ def refresh_months(months: Iterable[int]) -> None:
                 row[dimension] = row.pop(question)
             cells.append(MonthlyCell(**row))
         MonthlyCell.objects.bulk_create(cells, batch_size=500)
-        SummaryMonth.objects.filter(month__in=wanted).update(refreshed_at=timezone.now())
+        coded = Contact.objects.filter(status=Contact.Status.CODED, month__in=wanted)
+        versions: dict[int, set[str]] = {m: set() for m in wanted}
+        for month, version in coded.values_list("month", "codebook_version").distinct():
+            versions[month].add(version)
+        synthetic = set(
+            coded.filter(source=Contact.Source.SYNTHETIC).values_list("month", flat=True).distinct()
+        )
+        for month in wanted:
+            SummaryMonth.objects.filter(month=month).update(
+                refreshed_at=timezone.now(),
+                codebook_versions=",".join(sorted(versions[month])),
+                synthetic=month in synthetic,
+            )
 
 
 def refresh_all() -> int:
