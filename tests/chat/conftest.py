@@ -37,18 +37,18 @@ class Socket:
     async def send_raw(self, text: str) -> None:
         await self.comm.send_to(text_data=text)
 
-    async def next(self, timeout: float = 3) -> dict[str, Any]:
+    async def next(self, timeout: float = 10) -> dict[str, Any]:
         frame = await self.comm.receive_json_from(timeout=timeout)
         self.seen.append(frame)
         return frame
 
-    async def until(self, frame_type: str, timeout: float = 3, **match: Any) -> dict[str, Any]:
+    async def until(self, frame_type: str, timeout: float = 10, **match: Any) -> dict[str, Any]:
         while True:
             frame = await self.next(timeout)
             if frame["type"] == frame_type and all(frame.get(k) == v for k, v in match.items()):
                 return frame
 
-    async def messages(self, count: int, timeout: float = 3) -> list[dict[str, Any]]:
+    async def messages(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
         got = []
         while len(got) < count:
             frame = await self.next(timeout)
@@ -65,7 +65,7 @@ class Socket:
 
 async def open_visitor() -> Socket:
     comm = WebsocketCommunicator(application, "/ws/chat/", headers=[ORIGIN])
-    connected, _ = await comm.connect()
+    connected, _ = await comm.connect(timeout=10)
     assert connected
     return Socket(comm)
 
@@ -84,7 +84,7 @@ async def open_console(staff: NewStaff) -> Socket:
     client = await sync_to_async(verified_client)(staff)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
     comm = WebsocketCommunicator(application, "/ws/console/", headers=[ORIGIN, (b"cookie", cookie)])
-    connected, _ = await comm.connect()
+    connected, _ = await comm.connect(timeout=10)
     assert connected
     sock = Socket(comm)
     return sock
