@@ -49,6 +49,7 @@ def _aftercare_at_21(worker: User) -> None:
         access_point=ACCESS_POINT,
         summary="Via Snapchat geronseld door een 'loverboy'. Eerste chat op 16.",
         contact_details="Via de casusregisseur",
+        signalled_on=ages.add_months(born, 16 * 12),
     )
     mother = services.add_person(
         case=case,

@@ -22,6 +22,7 @@ from vangnet.cases.models import (
     Goal,
     PartnerOrganisation,
     Person,
+    PhaseChange,
     RiskLevel,
     Share,
     TransitionTask,
@@ -149,11 +150,13 @@ class CaseOverview:
     milestones: Milestones
     caregiver_changes: int
     last_caregiver_change: datetime | None
+    caregiver_since: datetime
     transition_tasks: list[TransitionTask]
     transition_reminder: bool
     people: list[Person]
     flagged_people: list[Person]
     goals: list[Goal]
+    phase_history: list[PhaseChange]
     shares: list[Share]
     child_case_person_flagged: bool
     share_views: dict[int, tuple[int, datetime]]
@@ -181,11 +184,13 @@ def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> 
         milestones=stones,
         caregiver_changes=max(0, len(assignments) - 1),
         last_caregiver_change=assignments[-1].at if len(assignments) > 1 else None,
+        caregiver_since=assignments[-1].at,
         transition_tasks=tasks,
         transition_reminder=stones.show_transition_plan and any(not t.done_at for t in tasks),
         people=people,
         flagged_people=[p for p in people if p.is_suspected_perpetrator],
         goals=list(case.goals.all()),
+        phase_history=sorted(case.phase_changes.all(), key=lambda c: (c.started_on, c.at)),
         shares=list(
             case.shares.select_related("organisation", "created_by").prefetch_related(
                 "responses__author", "consents__person"

@@ -184,10 +184,14 @@ def open_case(
     kind: str = Case.Kind.YOUNG_PERSON,
     child_case: Case | None = None,
     child_case_person: Person | None = None,
+    signalled_on: date | None = None,
 ) -> Case:
+    """Open a case; `signalled_on` dates the first phase back to the first signal (a chat)."""
     role = require(by, Action.CASE_WORK)
     name = _required(name, _("Fill in the client's name (a first name is enough)."))
     check_date(date_of_birth, date_of_birth=None, label=_("The date of birth"))
+    signalled_on = signalled_on or ages.today()
+    check_date(signalled_on, date_of_birth=date_of_birth, label=_("The date of the first signal"))
     caregiver = caregiver or by
     if not _is_case_worker(caregiver):
         raise CaseError(_("The fixed caregiver must be a case worker."))
@@ -211,7 +215,7 @@ def open_case(
     CaregiverAssignment.objects.create(
         case=case, caregiver=caregiver, reason=_("First caregiver"), by=by
     )
-    PhaseChange.objects.create(case=case, phase=case.phase, started_on=ages.today(), by=by)
+    PhaseChange.objects.create(case=case, phase=case.phase, started_on=signalled_on, by=by)
     if kind == Case.Kind.YOUNG_PERSON and ages.age_on(date_of_birth, ages.today()) < ages.ADULT_AGE:
         TransitionTask.objects.bulk_create(
             TransitionTask(case=case, topic=topic) for topic in TransitionTask.Topic
