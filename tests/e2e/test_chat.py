@@ -88,3 +88,5 @@ def test_visitor_and_counsellors_chat_with_reconnect_and_hand_over(browser: Brow
     expect(bram.locator("#chat-after")).to_be_visible()
     for page in (anna, bram, visitor):
         page.context.close()
+    # The server's own log holds no address of anyone who chatted.
+    assert "127.0.0.1" not in server.log()
