@@ -66,3 +66,18 @@ def test_phone_contact_without_chat(staff_client):
 def test_researchers_cannot_code(staff_client):
     client, _user = staff_client(Role.RESEARCHER)
     assert client.get(reverse("coding:register")).status_code == 403
+
+
+def test_another_counsellors_chat_is_not_found(staff_client, make_staff):
+    client, _anna = staff_client(Role.COUNSELLOR)
+    bram = make_staff(Role.COUNSELLOR).user
+    chat = Conversation.objects.create(
+        token_hash="b" * 20,
+        visitor_role="young_person",
+        status=Conversation.Status.ENDED,
+        counsellor=bram,
+        ended_at=timezone.now(),
+    )
+    url = f"{reverse('coding:register')}?conversation={chat.public_id}"
+    assert client.get(url).status_code == 404
+    assert client.get(f"{reverse('coding:register')}?conversation=not-a-uuid").status_code == 404

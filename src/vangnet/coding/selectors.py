@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from vangnet.chat.models import Conversation
@@ -22,8 +23,12 @@ def uncoded_conversations(*, counsellor: Any) -> QuerySet[Conversation]:
 
 
 def conversation_to_code(*, user: Any, public_id: str) -> Conversation:
+    """The chat to code: held last by this counsellor (a supervisor may code any)."""
     require(user, Action.CONTACT_REGISTER)
-    return get_object_or_404(Conversation, public_id=public_id)
+    conversation = get_object_or_404(Conversation, public_id=public_id)
+    if conversation.counsellor_id != user.pk and not may(user, Action.CONTACT_CORRECT_ANY):
+        raise Http404
+    return conversation
 
 
 def correctable_contacts(*, user: Any, limit: int = 50) -> QuerySet[Contact]:

@@ -8,10 +8,10 @@ so the monitor shows plausible figures; every row is marked `source=synthetic`.
 from __future__ import annotations
 
 import random
-from functools import cache
-from itertools import accumulate
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from functools import cache
+from itertools import accumulate
 
 from vangnet.coding import codebook
 from vangnet.coding.models import Channel, Contact
