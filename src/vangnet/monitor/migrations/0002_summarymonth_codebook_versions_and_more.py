@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitor', '0001_initial'),
+        ("monitor", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='summarymonth',
-            name='codebook_versions',
+            model_name="summarymonth",
+            name="codebook_versions",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='summarymonth',
-            name='synthetic',
+            model_name="summarymonth",
+            name="synthetic",
             field=models.BooleanField(default=False),
         ),
     ]
