@@ -5,10 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import Error as DatabaseError
+from django.db import close_old_connections, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -26,6 +33,54 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_TOKEN = 4404
 # Many waiting visitors must not all query their place on every queue change.
 QUEUE_REFRESH_SECONDS = 2.0
+# PostgreSQL: messages in flight at once per process (each thread keeps its own connection).
+MESSAGE_WRITERS = 16
+CONNECTION_CHECK_SECONDS = 60.0
+
+
+class _MessageWrite(SyncToAsync[..., Any]):
+    """Store a message from a thread of the writers' pool, with light connection handling.
+
+    A write waits mostly on the database's commit (an fsync in PostgreSQL); with many in flight
+    at once PostgreSQL commits them together, where the one thread of `database_sync_to_async`
+    would queue them. And Channels checks connections around every call, which costs a
+    `SELECT 1` per message with CONN_HEALTH_CHECKS: here a connection is checked after an
+    error and once a minute, and closed after each call only when CONN_MAX_AGE is 0.
+    """
+
+    _pool: ThreadPoolExecutor | None = None
+    _lock = threading.Lock()
+    _checked = threading.local()
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        super().__init__(func, thread_sensitive=False, executor=self.pool())
+
+    @classmethod
+    def pool(cls) -> ThreadPoolExecutor:
+        with cls._lock:
+            if cls._pool is None:
+                # SQLite has one writer at a time: more threads would only wait for its lock.
+                threads = 1 if connection.vendor == "sqlite" else MESSAGE_WRITERS
+                cls._pool = ThreadPoolExecutor(threads, thread_name_prefix="chat-write")
+            return cls._pool
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        now = time.monotonic()
+        if now - getattr(self._checked, "at", 0.0) > CONNECTION_CHECK_SECONDS:
+            close_old_connections()
+            self._checked.at = now
+        try:
+            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
+        except DatabaseError:
+            close_old_connections()
+            raise
+        finally:
+            if connection.settings_dict.get("CONN_MAX_AGE") == 0:
+                connection.close()
+
+
+def _store(func: Callable[..., Any]) -> Callable[..., Any]:
+    return _MessageWrite(func)
 
 
 class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -236,7 +291,7 @@ class VisitorConsumer(ChatSocket):
             raise ChatError(
                 "rate_limited", _("You are sending very fast. Wait a moment and try again.")
             )
-        outcome = await database_sync_to_async(services.post_message)(
+        outcome = await _store(services.post_message)(
             conversation=self.conversation,
             sender=Message.Sender.VISITOR,
             author=None,
@@ -296,6 +351,7 @@ class ConsoleConsumer(ChatSocket):
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.held: dict[str, int] = {}  # public id -> pk of conversations this console shows
+        self.opened: dict[str, Conversation] = {}  # the chats it holds, to post in
         await super().connect()
         allowed = await database_sync_to_async(_verified_console_user)(self.scope)
         if not allowed:
@@ -363,6 +419,7 @@ class ConsoleConsumer(ChatSocket):
             await self.send_messages(conversation.pk, views)
         elif kind == "stop_reading":
             pk = self.held.pop(frame.text("conversation"), None)
+            self.opened.pop(frame.text("conversation"), None)
             if pk is not None:
                 await self.leave(services.conversation_group(pk))
         elif kind == "colleagues":
@@ -371,31 +428,41 @@ class ConsoleConsumer(ChatSocket):
         else:
             await self.act_on_held(frame)
 
+    async def send_text(self, frame: Frame) -> None:
+        """Post in a chat this console opened: one database call, as post_message itself
+        refuses a chat that has been handed over or ended meanwhile."""
+        public_id = frame.text("conversation")
+        conversation = self.opened.get(public_id)
+        if conversation is None:
+            conversation = await database_sync_to_async(_held_by)(public_id, self.user)
+        if not message_limiter.allow(conversation.pk, Message.Sender.COUNSELLOR):
+            raise ChatError(
+                "rate_limited", _("You are sending very fast. Wait a moment and try again.")
+            )
+        outcome = await _store(services.post_message)(
+            conversation=conversation,
+            sender=Message.Sender.COUNSELLOR,
+            author=self.user,
+            client_msg_id=frame.fields["id"],
+            text=frame.fields["text"],
+        )
+        assert outcome.message is not None
+        await self.send_json(
+            {
+                "type": "ack",
+                "conversation": str(conversation.public_id),
+                "id": outcome.message.id,
+                "seq": outcome.message.seq,
+            }
+        )
+        await self.publish(outcome)
+
     async def act_on_held(self, frame: Frame) -> None:
-        conversation = await database_sync_to_async(_held_by)(frame.text("conversation"), self.user)
         if frame.type == "send":
-            if not message_limiter.allow(conversation.pk, Message.Sender.COUNSELLOR):
-                raise ChatError(
-                    "rate_limited", _("You are sending very fast. Wait a moment and try again.")
-                )
-            outcome = await database_sync_to_async(services.post_message)(
-                conversation=conversation,
-                sender=Message.Sender.COUNSELLOR,
-                author=self.user,
-                client_msg_id=frame.fields["id"],
-                text=frame.fields["text"],
-            )
-            assert outcome.message is not None
-            await self.send_json(
-                {
-                    "type": "ack",
-                    "conversation": str(conversation.public_id),
-                    "id": outcome.message.id,
-                    "seq": outcome.message.seq,
-                }
-            )
-            await self.publish(outcome)
-        elif frame.type == "typing":
+            await self.send_text(frame)
+            return
+        conversation = await database_sync_to_async(_held_by)(frame.text("conversation"), self.user)
+        if frame.type == "typing":
             await self.channel_layer.group_send(
                 services.conversation_group(conversation.pk),
                 {
@@ -426,6 +493,7 @@ class ConsoleConsumer(ChatSocket):
     async def open_conversation(self, conversation: Conversation, *, after: int) -> None:
         """Show a held chat: join its group, then send what this console has not seen (logged)."""
         self.held[str(conversation.public_id)] = conversation.pk
+        self.opened[str(conversation.public_id)] = conversation
         self.delivered[conversation.pk] = after
         await self.join(services.conversation_group(conversation.pk))
         summary, notes, views = await database_sync_to_async(_open_for)(
@@ -446,6 +514,7 @@ class ConsoleConsumer(ChatSocket):
             if pk is not None and summary["status"] != Conversation.Status.ENDED:
                 # Handed over to someone else: this console stops following it.
                 self.held.pop(public_id, None)
+                self.opened.pop(public_id, None)
                 await self.leave(services.conversation_group(pk))
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
