@@ -89,3 +89,30 @@ def test_totp_for_an_unknown_user_is_a_clear_error(settings):
     settings.EMBEDDED = True
     with pytest.raises(CommandError, match="No staff member 'nobody'"):
         call_command("totp", "nobody", stdout=io.StringIO())
+
+
+def test_totp_ahead_gives_the_next_code_which_logs_in_once_more(make_staff, settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import STAFF_PASSWORD
+
+    settings.EMBEDDED = True
+    staff = make_staff(Role.COUNSELLOR)
+    codes = []
+    for extra in ([], ["--ahead"]):
+        out = io.StringIO()
+        call_command("totp", staff.user.username, *extra, stdout=out)
+        codes.append(out.getvalue().strip())
+    device = staff.device
+    expected = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + 1)
+    assert codes[1] == f"{expected.token():06d}"
+
+    def login(code: str) -> int:
+        form = {"username": staff.user.username, "password": STAFF_PASSWORD, "otp_token": code}
+        return Client().post(reverse("accounts:login"), form).status_code
+
+    assert login(codes[0]) == 302
+    assert login(codes[0]) == 200  # used once
+    assert login(codes[1]) == 302
+    assert login(codes[1]) == 200

@@ -51,10 +51,14 @@ def create_staff(
     return NewStaff(user=user, device=device)
 
 
-def current_totp(user: User) -> str:
-    """The code the user's authenticator app shows now (for the demo `vangnet totp` command)."""
+def current_totp(user: User, *, steps_ahead: int = 0) -> str:
+    """The code the user's authenticator app shows now (for the demo `vangnet totp` command).
+
+    `steps_ahead=1` gives the next 30-second code, which the server accepts as clock drift:
+    a script can log the same demo user in twice without waiting (each code still works once).
+    """
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         raise LookupError(f"{user.username} has no TOTP device.")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
     return f"{totp.token():0{device.digits}d}"

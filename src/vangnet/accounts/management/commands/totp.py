@@ -14,6 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("username")
+        parser.add_argument(
+            "--ahead",
+            action="store_true",
+            help="the next 30-second code (accepted as clock drift), once the current one is used",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.EMBEDDED:
@@ -23,6 +28,6 @@ class Command(BaseCommand):
             )
         try:
             user = User.objects.get(username=options["username"])
-            self.stdout.write(current_totp(user))
+            self.stdout.write(current_totp(user, steps_ahead=1 if options["ahead"] else 0))
         except (User.DoesNotExist, LookupError):
             raise CommandError(f"No staff member {options['username']!r} with a code.") from None
