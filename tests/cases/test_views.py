@@ -252,3 +252,25 @@ def test_a_professional_can_be_linked_to_their_partner_account(
     assert response.status_code == 302
     assert case.people.get().partner_user == police_officer
     assert police_officer.display_name in page(worker_client, case)
+
+
+def test_the_page_refuses_to_inform_a_flagged_parent_and_says_why(
+    worker_client, make_case, add_parent
+):
+    case = make_case()
+    father = add_parent(case, name="Vader", is_suspected_perpetrator=True)
+    inform = worker_client.post(
+        reverse("cases:inform_person", args=[case.reference, father.pk]),
+        {"kind": "notification", "text": "Afspraak dinsdag"},
+    )
+    assert inform.status_code == 400
+    assert "Geweigerd" in inform.content.decode()
+    assert not father.disclosures.exists()
+    unflag = worker_client.post(
+        reverse("cases:person_flag", args=[case.reference, father.pk]),
+        {"flagged": "0", "reason": ""},
+    )
+    assert unflag.status_code == 400
+    assert "reden nodig" in unflag.content.decode()
+    father.refresh_from_db()
+    assert father.is_suspected_perpetrator

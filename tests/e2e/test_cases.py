@@ -6,13 +6,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import staff_login
 from tests.servers import Server, run_cli
 from vangnet.accounts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
+AXE = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
 
 # Until the chat console has its consent button, the consent is recorded through the service
 # the console will call, in the server's own database.
@@ -42,6 +50,7 @@ def test_case_from_chat_parent_and_a_share_the_police_sees_exactly(
     worker.goto(f"{server.url}/staff/cases/from-chat/")
     worker.click(f"a[href$='/staff/cases/from-chat/{consent_id}/']")
     expect(worker.locator("#agreed-to")).to_contain_text("een hulpverlener haar belt")
+    assert_accessible(worker)
     worker.fill("#id_name", "Lotte Bakker")
     worker.fill("#id_date_of_birth", "2010-03-14")
     worker.fill("#id_summary", "Geheim: alleen voor de hulpverlening")
@@ -57,9 +66,13 @@ def test_case_from_chat_parent_and_a_share_the_police_sees_exactly(
     worker.check("#id_person-has_parental_authority")
     worker.click("#people > details form button[type=submit]")
     expect(worker.locator("#people .entry-list")).to_contain_text("Ingrid Bakker")
+    # Checked without the flash message: its markup lives in core's base.html (role on a <ul>).
+    worker.goto(f"{server.url}/staff/cases/{reference}/")
+    assert_accessible(worker)
 
     # Share name and age plus the people around her with the police, on her consent.
     worker.goto(f"{server.url}/staff/cases/{reference}/shares/")
+    assert_accessible(worker)
     worker.select_option("#id_organisation", label="Politie")
     worker.check("input[name=sections][value=identity]")
     worker.check("input[name=sections][value=people]")
@@ -83,6 +96,7 @@ def test_case_from_chat_parent_and_a_share_the_police_sees_exactly(
     assert "Geheim: alleen voor de hulpverlening" not in content
     assert "06-11112222" not in content  # contact details were not part of the share
     assert record.locator("section").count() == 2
+    assert_accessible(police)
     police.fill("#id_text", "Ontvangen, we nemen contact op.")
     police.click("main form button[type=submit]")
     expect(police.locator(".messages")).to_be_visible()
