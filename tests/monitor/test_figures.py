@@ -198,3 +198,17 @@ def test_trend_buckets(load_rows, granularity):
         "year": {"2020": 27},
     }[granularity]
     assert {k: v for k, v in counts.items() if v} == expected
+
+
+def test_the_2020_table_at_the_default_threshold_hides_only_what_it_must(load_rows):
+    test_the_2020_ckm_table(load_rows)
+    shown, _result = ckm(min_cell=10)
+    hidden = {figure_id for figure_id, s in shown.items() if s.numerator.hidden}
+    # Labour (1) is below 10; criminal only (11) is hidden too, or 283 - 259 - 12 - 11 = 1.
+    assert hidden == {
+        "forms_labour",
+        "forms_criminal_only",
+        "forms_other_combination",
+        "forms_unknown_none",
+    }
+    assert shown["first_time"].percent_text == "64,8%"
