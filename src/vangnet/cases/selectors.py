@@ -176,7 +176,7 @@ def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> 
     )
     assignments = list(case.caregiver_history.all())
     people = list(case.people.select_related("own_case"))
-    tasks = list(case.transition_tasks.all())
+    tasks = list(case.transition_tasks.select_related("done_by"))
     stones = Milestones.of(case, ages.today())
     child_person = case.child_case_person
     return CaseOverview(
@@ -318,7 +318,8 @@ def case_timeline(
                 )
             )
     if "share" in wanted:
-        for s in case.shares.select_related("organisation", "created_by", "revoked_by"):
+        shares = case.shares.select_related("organisation", "created_by", "revoked_by")
+        for s in shares.prefetch_related("responses__author"):
             entries.append(
                 TimelineEntry(
                     s.created_at,
@@ -338,7 +339,7 @@ def case_timeline(
                         _name(s.revoked_by),
                     )
                 )
-            for r in s.responses.select_related("author"):
+            for r in s.responses.all():
                 entries.append(
                     TimelineEntry(
                         r.at,
