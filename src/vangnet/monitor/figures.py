@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.coding import codebook
 from vangnet.monitor import disclosure, tallies
-from vangnet.monitor.tallies import FORMS_CKM, SCOPES, Filters, Tally, key
+from vangnet.monitor.tallies import FORMS_CKM, Filters, Tally, key
 
 DEN_ALL = _("of all contacts")
 DEN_VICTIMS = _("of victims")
@@ -141,12 +141,23 @@ class Shown:
         return "" if value is None else f"{value:.1f}%".replace(".", ",", 1)
 
 
+# Each question is shown over one population: what the contact was about over all contacts,
+# what the victim lived through over victims (the CKM's denominators). Showing both would let
+# "all minus victims" reveal small groups of other help-seekers.
+CONTACT_QUESTIONS = frozenset(
+    {"role", "acute_danger", "victim_exploited", "exploitation_forms", "outcome"}
+)
+
+
+def scope_of(question_key: str) -> str:
+    return "all" if question_key in CONTACT_QUESTIONS else "victims"
+
+
 @dataclass
 class DistributionRow:
     code: str
     label: str
-    all: Shown
-    victims: Shown
+    shown: Shown
 
 
 @dataclass
@@ -154,6 +165,8 @@ class Distribution:
     key: str
     label: str
     multi: bool
+    scope: str
+    denominator_label: Any
     rows: list[DistributionRow]
 
 
@@ -204,53 +217,39 @@ def _tally_partitions(bucket: Bucket, full: bool) -> list[disclosure.Partition]:
         return (bucket, name)
 
     book = codebook.current()
-    partitions = []
-    # Where both "all contacts" and "victims" are shown, the others follow by subtraction.
-    both_shown = ["n"]
+    partitions = [
+        disclosure.Partition(cell(key("n")), (cell(key("n", "victims")), cell(key("n", "others"))))
+    ]
+    questions = book.questions if full else [book.question("victim_age_band")]
+    for question in questions:
+        scope = scope_of(question.key)
+        n = cell(key("n", scope))
+        if not question.is_multi:
+            codes = tuple(cell(key(f"{question.key}={c}", scope)) for c in question.code_names)
+            partitions.append(disclosure.Partition(n, codes))
+        if question.key in ("victim_age_band", "recruitment_channel"):
+            # Their "known" counts are shown as denominators.
+            known = (
+                cell(key(f"{question.key}=*known", scope)),
+                cell(key(f"{question.key}={codebook.UNKNOWN}", scope)),
+            )
+            partitions.append(disclosure.Partition(n, known))
     if full:
-        both_shown += [f"{q.key}={code}" for q in book.questions for code in q.code_names]
-        both_shown += [f"forms_ckm={cat}" for cat, _label in FORMS_CKM]
-    for name in both_shown:
+        categories = tuple(cell(key(f"forms_ckm={cat}")) for cat, _label in FORMS_CKM)
+        partitions.append(disclosure.Partition(cell(key("n")), categories))
+    age = "victim_age_band="
+    for total, parts in (
+        ("*known", ("*minor", "*adult")),
+        ("*minor", ("*under_15", "15_17")),
+        ("*under_15", ("under_12", "12_14")),
+        ("*adult", ("18_23", "24_plus")),
+    ):
         partitions.append(
             disclosure.Partition(
-                cell(key(name)), (cell(key(name, "victims")), cell(key(name, "others")))
+                cell(key(age + total, "victims")),
+                tuple(cell(key(age + p, "victims")) for p in parts),
             )
         )
-    for scope in SCOPES:
-        n = cell(key("n", scope))
-        # "Known" counts are shown as denominators for these two questions.
-        for question_key in (
-            ("victim_age_band", "recruitment_channel") if full else ("victim_age_band",)
-        ):
-            partitions.append(
-                disclosure.Partition(
-                    n,
-                    (
-                        cell(key(f"{question_key}=*known", scope)),
-                        cell(key(f"{question_key}={codebook.UNKNOWN}", scope)),
-                    ),
-                )
-            )
-        questions = book.questions if full else [book.question("victim_age_band")]
-        for question in questions:
-            if not question.is_multi:
-                codes = tuple(cell(key(f"{question.key}={c}", scope)) for c in question.code_names)
-                partitions.append(disclosure.Partition(n, codes))
-        if full:
-            categories = tuple(cell(key(f"forms_ckm={cat}", scope)) for cat, _label in FORMS_CKM)
-            partitions.append(disclosure.Partition(n, categories))
-        age = "victim_age_band="
-        for total, parts in (
-            ("*known", ("*minor", "*adult")),
-            ("*minor", ("*under_15", "15_17")),
-            ("*under_15", ("under_12", "12_14")),
-            ("*adult", ("18_23", "24_plus")),
-        ):
-            partitions.append(
-                disclosure.Partition(
-                    cell(key(age + total, scope)), tuple(cell(key(age + p, scope)) for p in parts)
-                )
-            )
     for figure in CKM_FIGURES if full else TREND_FIGURES:
         if figure.denominator is not None:
             partitions.append(
@@ -273,8 +272,8 @@ def _displayed_names(full: bool) -> set[str]:
     names = {f.numerator for f in figures} | {f.denominator for f in figures if f.denominator}
     if full:
         for question in codebook.current().questions:
-            for code in question.code_names:
-                names |= {key(f"{question.key}={code}"), key(f"{question.key}={code}", "victims")}
+            scope = scope_of(question.key)
+            names |= {key(f"{question.key}={code}", scope) for code in question.code_names}
     return names
 
 
@@ -343,21 +342,36 @@ def _shown(view: _View, bucket: Bucket, figure: FigureDef, min_cell: int) -> Sho
 def _distributions(view: _View, bucket: Bucket, min_cell: int) -> list[Distribution]:
     result = []
     for question in codebook.current().questions:
-        rows = []
-        for code in question.codes:
-            name = f"{question.key}={code.code}"
-            everyone = FigureDef(name, "", key(name), key("n"), DEN_ALL)
-            victims = FigureDef(name, "", key(name, "victims"), key("n", "victims"), DEN_VICTIMS)
-            rows.append(
-                DistributionRow(
-                    code=code.code,
-                    label=code.label,
-                    all=_shown(view, bucket, everyone, min_cell),
-                    victims=_shown(view, bucket, victims, min_cell),
-                )
+        scope = scope_of(question.key)
+        label = DEN_ALL if scope == "all" else DEN_VICTIMS
+        rows = [
+            DistributionRow(
+                code=code.code,
+                label=code.label,
+                shown=_shown(
+                    view,
+                    bucket,
+                    FigureDef(
+                        code.code,
+                        code.label,
+                        key(f"{question.key}={code.code}", scope),
+                        key("n", scope),
+                        label,
+                    ),
+                    min_cell,
+                ),
             )
+            for code in question.codes
+        ]
         result.append(
-            Distribution(key=question.key, label=question.label, multi=question.is_multi, rows=rows)
+            Distribution(
+                key=question.key,
+                label=question.label,
+                multi=question.is_multi,
+                scope=scope,
+                denominator_label=label,
+                rows=rows,
+            )
         )
     return result
 
