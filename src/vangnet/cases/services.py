@@ -124,6 +124,29 @@ def _log(
     )
 
 
+def _log_change(
+    case: Case,
+    *,
+    by: Any,
+    role: str,
+    access_point: str,
+    record_type: str = "case",
+    record_id: object = None,
+    detail: str = "",
+) -> None:
+    """Every change to a case is in the access log, under the case's client reference."""
+    _log(
+        user=by,
+        role=role,
+        event=Event.CASE_CHANGE,
+        case=case,
+        access_point=access_point,
+        record_type=record_type,
+        record_id=record_id,
+        detail=detail,
+    )
+
+
 def _start_change(*, by: Any, case: Case) -> str:
     """Every change to a case: allowed by the policy, and only while the case is open."""
     role = require(by, Action.CASE_WORK)
@@ -273,11 +296,10 @@ def update_case(
         contact_details=contact_details.strip(),
         risk_level=risk_level,
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         detail=f"details; risk={risk_level}",
     )
@@ -299,11 +321,10 @@ def close_case(
         closed_by=by,
         close_reason=reason,
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         detail="closed",
     )
@@ -349,11 +370,10 @@ def add_person(
                 by=by,
             )
         _bump_version(case=case, expected_version=None)
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         record_type="person",
         record_id=person.pk,
@@ -380,11 +400,10 @@ def set_perpetrator_flag(
         person.refresh_from_db()
         PerpetratorFlagChange.objects.create(person=person, flagged=flagged, reason=reason, by=by)
         _bump_version(case=case, expected_version=None)
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         record_type="person",
         record_id=person.pk,
@@ -417,11 +436,10 @@ def inform_person(
     disclosure = Disclosure.objects.create(
         case=person.case, person=person, kind=kind, text=text, by=by
     )
-    _log(
-        user=by,
+    _log_change(
+        person.case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=person.case,
         access_point=access_point,
         record_type="person",
         record_id=person.pk,
@@ -510,11 +528,10 @@ def change_phase(
     change = PhaseChange.objects.create(
         case=case, phase=phase, started_on=started_on, note=note.strip(), by=by
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         detail=f"phase={phase}",
     )
@@ -542,11 +559,10 @@ def change_caregiver(
     assignment = CaregiverAssignment.objects.create(
         case=case, caregiver=caregiver, reason=reason, by=by
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         detail=f"caregiver={caregiver.username}",
     )
@@ -557,11 +573,10 @@ def add_goal(*, case: Case, by: Any, text: str, access_point: str) -> Goal:
     role = _start_change(by=by, case=case)
     text = _required(text, _("Describe the goal."))
     goal = Goal.objects.create(case=case, phase=case.phase, text=text, by=by)
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         record_type="goal",
         record_id=goal.pk,
@@ -577,11 +592,10 @@ def set_goal_status(*, goal: Goal, by: Any, status: str, access_point: str) -> G
         raise CaseError(_("Choose a status from the list."))
     Goal.objects.filter(pk=goal.pk).update(status=status)
     goal.refresh_from_db()
-    _log(
-        user=by,
+    _log_change(
+        goal.case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=goal.case,
         access_point=access_point,
         record_type="goal",
         record_id=goal.pk,
@@ -616,11 +630,10 @@ def add_note(
         text=text,
         by=by,
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         record_type="note",
         record_id=note.pk,
@@ -639,11 +652,10 @@ def complete_transition_task(
     note = _required(note, _("Write down what was arranged."))
     TransitionTask.objects.filter(pk=task.pk).update(done_at=timezone.now(), done_by=by, note=note)
     task.refresh_from_db()
-    _log(
-        user=by,
+    _log_change(
+        task.case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=task.case,
         access_point=access_point,
         detail=f"transition task {task.topic} done",
     )
@@ -677,11 +689,10 @@ def record_threat(
         informed=informed.strip(),
         by=by,
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         record_type="threat",
         record_id=threat.pk,
@@ -705,11 +716,10 @@ def add_safety_measure(
         description=_required(description, _("Describe the measure.")),
         by=by,
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         record_type="safety",
         record_id=measure.pk,
@@ -733,11 +743,10 @@ def add_emergency_contact(
         name=_required(name, _("Fill in a name.")),
         phone=_required(phone, _("Fill in a phone number.")),
     )
-    _log(
-        user=by,
+    _log_change(
+        case,
+        by=by,
         role=role,
-        event=Event.CASE_CHANGE,
-        case=case,
         access_point=access_point,
         record_type="emergency_contact",
         record_id=contact.pk,
