@@ -414,11 +414,7 @@ def set_perpetrator_flag(
 
 def notification_recipients(case: Case) -> list[Person]:
     """Everyone around the client who may be told something: never a flagged person."""
-    return [
-        person
-        for person in case.people.filter(involved=True, is_suspected_perpetrator=False)
-        if person.relation != Person.Relation.PROFESSIONAL or person.contact_details
-    ]
+    return list(case.people.filter(involved=True, is_suspected_perpetrator=False))
 
 
 def inform_person(
