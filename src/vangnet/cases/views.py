@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms as django_forms
@@ -20,6 +21,7 @@ from vangnet.core.access import Action
 from vangnet.core.audit import access_point_of
 
 Forms = dict[str, django_forms.Form]
+SHARE_PERIOD = timedelta(days=90)  # the proposed end date of a new share; the worker may change it
 
 
 def _role(request: HttpRequest) -> str:
@@ -552,7 +554,9 @@ def add_emergency_contact(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(Action.CASE_SHARE)
 def share_case(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.get_case(reference=reference)
-    form = forms.ShareForm(request.POST or None, case=case)
+    form = forms.ShareForm(
+        request.POST or None, case=case, initial={"valid_until": ages.today() + SHARE_PERIOD}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
