@@ -112,7 +112,7 @@ def test_totp_ahead_gives_the_next_code_which_logs_in_once_more(make_staff, sett
         form = {"username": staff.user.username, "password": STAFF_PASSWORD, "otp_token": code}
         return Client().post(reverse("accounts:login"), form).status_code
 
+    # (No failed attempt in between: django-otp throttles the device for a second after one.)
     assert login(codes[0]) == 302
-    assert login(codes[0]) == 200  # used once
     assert login(codes[1]) == 302
-    assert login(codes[1]) == 200
+    assert login(codes[1]) == 200  # used once
