@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 CLOSE_PROTOCOL_ERROR = 4400
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_TOKEN = 4404
+CLOSE_SERVER_ERROR = 1011
 # Many waiting visitors must not all query their place on every queue change.
 QUEUE_REFRESH_SECONDS = 2.0
 # PostgreSQL: messages in flight at once per process (each thread keeps its own connection).
@@ -93,9 +94,13 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         self.delivered: dict[int, int] = {}  # conversation pk -> last sequence sent
         self.groups_joined: set[str] = set()
+        self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        if self.storing is not None:
+            # A message being stored is stored (and published) even when its sender went away.
+            await asyncio.gather(self.storing, return_exceptions=True)
         for group in list(self.groups_joined):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined.clear()
@@ -115,12 +120,33 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 else:
                     await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
                 return
-            try:
-                await self.handle(frame)
-            except (ChatError, FrameError) as err:
-                await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
-            except AccessDenied as err:
-                await self.send_json(protocol.error("forbidden", str(err)))
+            if frame.type == "send":
+                # Storing waits on the database. Meanwhile this consumer goes on delivering the
+                # other side's messages; this socket's own frames keep their order.
+                self.storing = asyncio.ensure_future(self.after(self.storing, frame, content))
+                return
+            if self.storing is not None:
+                await self.storing
+            await self.run(frame, content)
+
+    async def after(self, before: asyncio.Future[None] | None, frame: Frame, content: Any) -> None:
+        if before is not None:
+            await before
+        try:
+            with translation.override(self.language):
+                await self.run(frame, content)
+        except Exception:
+            # Unexpected (e.g. the database went away): close, so the client resumes and resends.
+            logger.exception("storing a chat message failed")
+            await self.close(code=CLOSE_SERVER_ERROR)
+
+    async def run(self, frame: Frame, content: Any) -> None:
+        try:
+            await self.handle(frame)
+        except (ChatError, FrameError) as err:
+            await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
+        except AccessDenied as err:
+            await self.send_json(protocol.error("forbidden", str(err)))
 
     async def refuse(self, err: FrameError, close_code: int = CLOSE_PROTOCOL_ERROR) -> None:
         await self.send_json(protocol.error(err.code, err.message))
