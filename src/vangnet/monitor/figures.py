@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.utils.functional import Promise
@@ -187,7 +187,6 @@ class MonitorResult:
     by_year: dict[int, list[Shown]]
     distributions: list[Distribution]
     trend: list[TrendRow]
-    codebook_versions: list[str] = field(default_factory=list)
 
     @property
     def previous(self) -> list[Shown] | None:
