@@ -34,6 +34,7 @@ def serve(argv: list[str]) -> None:
         access_log=False,
         server_header=False,
         proxy_headers=False,
+        lifespan="off",  # Django has no lifespan events; saves a confusing log line
         ws_max_size=64 * 1024,
         log_level=os.environ.get("VANGNET_LOG_LEVEL", "info").lower(),
     )
