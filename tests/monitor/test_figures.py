@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from vangnet.monitor import figures
 from vangnet.monitor.tallies import Filters
@@ -189,7 +190,8 @@ def test_contacts_of_an_older_codebook_are_counted_with_the_same_codes(load_rows
 @pytest.mark.parametrize("granularity", ["month", "quarter", "year"])
 def test_trend_buckets(load_rows, granularity):
     load_rows([(12, {**V, "date": "2020-02-01"}), (15, {**V, "date": "2020-11-30"})])
-    result = figures.monitor(year=2020, granularity=granularity, min_cell=1)
+    with translation.override("en"):
+        result = figures.monitor(year=2020, granularity=granularity, min_cell=1)
     counts = {row.label: row.figures[0].numerator.count for row in result.trend}
     expected = {
         "month": {"2020-02": 12, "2020-11": 15},
@@ -211,3 +213,10 @@ def test_the_2020_table_at_the_default_threshold_hides_only_what_it_must(load_ro
         "forms_unknown_none",
     }
     assert shown["first_time"].percent_text == "64,8%"
+
+
+def test_quarters_are_named_in_dutch(load_rows):
+    load_rows([(12, {**V, "date": "2020-02-01"})])
+    with translation.override("nl"):
+        result = figures.monitor(year=2020, granularity="quarter", min_cell=1)
+    assert [row.label for row in result.trend][0] == "2020 K1"

@@ -198,7 +198,7 @@ def bucket_label(bucket: Bucket) -> str:
     if kind == "Y":
         return str(index)
     if kind == "Q":
-        return f"{index // 4} Q{index % 4 + 1}"
+        return str(_("%(year)d Q%(quarter)d") % {"year": index // 4, "quarter": index % 4 + 1})
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
