@@ -19,6 +19,7 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
     """The staff areas, each behind the action that opens it."""
     candidates = [
         (Action.CHAT_CONSOLE, _("Chat console"), "chat:console"),
+        (Action.CONTACT_REGISTER, _("Coded contacts (phone, e-mail, corrections)"), "coding:mine"),
         (Action.CASE_WORK, _("Cases"), "cases:caseload"),
         (Action.PARTNER_SHARES, _("Shared with my organisation"), "cases:partner_inbox"),
         (Action.MONITOR_VIEW, _("Research monitor"), "monitor:dashboard"),
