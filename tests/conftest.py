@@ -30,27 +30,29 @@ def chromium_path() -> str:
     return os.environ.get("VANGNET_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def missing_services(item: pytest.Item) -> list[str]:
+    missing = []
+    for marker, variable in SERVICE_ENV.items():
+        if marker not in item.keywords:
+            continue
+        available = (
+            os.path.exists(chromium_path()) if marker == "browser" else os.environ.get(variable)
+        )
+        if not available:
+            missing.append(f"{marker} ({variable})")
+    return missing
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip a test whose service is missing, except in CI, where that is a failure."""
-    for item in items:
-        for marker, variable in SERVICE_ENV.items():
-            if marker not in item.keywords:
-                continue
-            available = (
-                os.path.exists(chromium_path()) if marker == "browser" else os.environ.get(variable)
-            )
-            if available:
-                continue
-            reason = f"needs {marker} ({variable})"
-            if IN_CI:
-                item.add_marker(pytest.mark.usefixtures("_fail_missing_service"))
-            else:
-                item.add_marker(pytest.mark.skip(reason=reason))
-
-
-@pytest.fixture
-def _fail_missing_service() -> None:
-    pytest.fail("A service this test needs is missing, and CI=true forbids skipping it.")
+    missing = missing_services(item)
+    if not missing:
+        return
+    reason = f"needs {', '.join(missing)}"
+    if IN_CI:
+        pytest.fail(f"{reason}, and CI=true forbids skipping it.", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture
