@@ -10,6 +10,8 @@ import pytest
 
 from tests.servers import REPO
 
+pytestmark = pytest.mark.slow  # runs pytest in a subprocess
+
 TARGET = "tests/core/test_models.py::test_postgresql_refuses_update_and_delete_even_in_raw_sql"
 
 

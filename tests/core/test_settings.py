@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 from tests.servers import REPO
+
+# Subprocesses with their own settings: the back end of the test run does not matter.
+pytestmark = pytest.mark.slow
 
 
 def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
