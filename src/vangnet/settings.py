@@ -99,7 +99,8 @@ TEMPLATES = [
 ]
 
 if EMBEDDED:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # Only the owner may enter: it holds the database and the keys of the embedded default.
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     DATABASES: dict[str, dict[str, Any]] = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

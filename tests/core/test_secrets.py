@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import subprocess
@@ -50,3 +51,17 @@ def test_local_secrets_and_data_are_git_ignored(path: str):
         ["git", "check-ignore", "--no-index", "-q", path], cwd=REPO, check=False
     )
     assert result.returncode == 0, f"{path} is not git-ignored"
+
+
+def test_a_new_embedded_data_directory_is_private(tmp_path: Path):
+    import subprocess
+    import sys
+
+    data_dir = tmp_path / "fresh"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env["VANGNET_DATA_DIR"] = str(data_dir)
+    subprocess.run(
+        [sys.executable, "-m", "vangnet.cli", "check"], env=env, check=True, capture_output=True
+    )
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "secret.key").stat().st_mode) == 0o600

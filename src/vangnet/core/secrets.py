@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 def write_private_file(path: Path, content: str) -> None:
     """Create a file only its owner can read (mode 0600), never widening an existing one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(content)
