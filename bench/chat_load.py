@@ -108,6 +108,7 @@ class Stats:
     sent_at: dict[str, float] = field(default_factory=dict)
     acked_ids: set[str] = field(default_factory=set)
     delivered_ids: set[str] = field(default_factory=set)
+    over: bool = False  # set at the end of the drain: what arrives later does not count
 
 
 @dataclass
@@ -126,6 +127,8 @@ async def reader(p: Participant, stats: Stats) -> None:
     assert p.ws is not None
     try:
         async for raw in p.ws:
+            if stats.over:
+                return
             now = time.perf_counter()
             frame = json.loads(raw)
             kind = frame.get("type")
@@ -281,12 +284,12 @@ async def run_load(
         await asyncio.sleep(0.05)
     wall = time.perf_counter() - wall_before
     cpu = cpu_seconds(pids) - cpu_before
-    for p in people:
-        if p.ws is not None:
-            await p.ws.close()
+    stats.over = True
+    result = summarise(stats, duration, wall, cpu, pids)
     for task in readers:
         task.cancel()
-    return summarise(stats, duration, wall, cpu, pids)
+    await asyncio.gather(*(p.ws.close() for p in people if p.ws is not None))
+    return result
 
 
 def percentile(values: list[float], q: float) -> float:
