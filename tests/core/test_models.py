@@ -65,9 +65,9 @@ def test_an_entry_cannot_be_changed_or_deleted_through_the_orm(entry: AccessLogE
 
 
 @pytest.mark.postgres
+@pytest.mark.postgres_db
 def test_postgresql_refuses_update_and_delete_even_in_raw_sql(entry: AccessLogEntry):
-    if connection.vendor != "postgresql":
-        pytest.skip("the database trigger exists on PostgreSQL only (second pass of make test)")
+    assert connection.vendor == "postgresql"
     table = AccessLogEntry._meta.db_table
     for statement in (
         f"UPDATE {table} SET detail = 'changed' WHERE id = %s",  # noqa: S608
