@@ -122,7 +122,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Pub/sub ignores Redis database numbers: the prefix keeps deployments (and test
+            # runs) that share one Redis from receiving each other's chat events.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("VANGNET_CHANNEL_PREFIX", "vangnet"),
+            },
         }
     }
 else:
