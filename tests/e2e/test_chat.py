@@ -26,7 +26,9 @@ def console_on_duty(browser: Browser, server: Server, username: str) -> Page:
     return page
 
 
-def test_visitor_and_counsellors_chat_with_reconnect_and_hand_over(browser: Browser, server: Server):
+def test_visitor_and_counsellors_chat_with_reconnect_and_hand_over(
+    browser: Browser, server: Server
+):
     anna = console_on_duty(browser, server, "anna")
 
     visitor = browser.new_context(locale="nl-NL").new_page()
