@@ -318,3 +318,15 @@ async def test_nothing_about_the_visitor_device_is_stored(sockets):
     )
     assert "127.0.0.1" not in stored
     assert token not in stored  # only a hash of the token is kept
+
+
+async def test_a_conversation_id_that_is_no_uuid_gets_an_error_not_a_crash(counsellor, sockets):
+    _, console = await counsellor(Role.SUPERVISOR)
+    sockets.append(console)
+    for frame_type in ("accept", "read_along", "sync", "end"):
+        await console.send(type=frame_type, conversation="not-a-uuid")
+        err = await console.until("error")
+        assert err["code"] in {"unknown_conversation", "not_yours"}
+        assert err["message"]
+    await console.send(type="ping")
+    await console.until("pong")  # the socket is still open

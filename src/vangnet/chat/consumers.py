@@ -191,6 +191,18 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_messages(pk, missed)
         await self.send_messages(pk, [view])
 
+    async def announce_typing(self, conversation: Conversation, sender: str) -> None:
+        """Typing is shown, never stored: straight to the others in the conversation."""
+        await self.channel_layer.group_send(
+            services.conversation_group(conversation.pk),
+            {
+                "type": "chat.typing",
+                "from": sender,
+                "channel": self.channel_name,
+                "conversation": str(conversation.public_id),
+            },
+        )
+
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event.get("channel") != self.channel_name:
             await self.send_json(
@@ -252,15 +264,7 @@ class VisitorConsumer(ChatSocket):
         if frame.type == "send":
             await self.send_text(frame)
         elif frame.type == "typing":
-            await self.channel_layer.group_send(
-                services.conversation_group(self.conversation.pk),
-                {
-                    "type": "chat.typing",
-                    "from": "visitor",
-                    "channel": self.channel_name,
-                    "conversation": str(self.conversation.public_id),
-                },
-            )
+            await self.announce_typing(self.conversation, "visitor")
         elif frame.type == "end":
             outcome = await database_sync_to_async(services.end_conversation)(
                 conversation=self.conversation, by=None
@@ -313,10 +317,7 @@ class VisitorConsumer(ChatSocket):
 
     async def send_text(self, frame: Frame) -> None:
         assert self.conversation is not None
-        if not message_limiter.allow(self.conversation.pk, Message.Sender.VISITOR):
-            raise ChatError(
-                "rate_limited", _("You are sending very fast. Wait a moment and try again.")
-            )
+        message_limiter.require(self.conversation.pk, Message.Sender.VISITOR)
         outcome = await _store(services.post_message)(
             conversation=self.conversation,
             sender=Message.Sender.VISITOR,
@@ -426,8 +427,8 @@ class ConsoleConsumer(ChatSocket):
             await self.publish(outcome)
             await self.open_conversation(outcome.conversation, after=0)
         elif kind == "sync":
-            conversation = await database_sync_to_async(_held_by)(
-                frame.text("conversation"), self.user
+            conversation = await database_sync_to_async(services.conversation_held_by)(
+                public_id=frame.text("conversation"), user=self.user
             )
             await self.open_conversation(conversation, after=int(frame.fields.get("after", 0)))
         elif kind == "read_along":
@@ -460,11 +461,10 @@ class ConsoleConsumer(ChatSocket):
         public_id = frame.text("conversation")
         conversation = self.opened.get(public_id)
         if conversation is None:
-            conversation = await database_sync_to_async(_held_by)(public_id, self.user)
-        if not message_limiter.allow(conversation.pk, Message.Sender.COUNSELLOR):
-            raise ChatError(
-                "rate_limited", _("You are sending very fast. Wait a moment and try again.")
+            conversation = await database_sync_to_async(services.conversation_held_by)(
+                public_id=public_id, user=self.user
             )
+        message_limiter.require(conversation.pk, Message.Sender.COUNSELLOR)
         outcome = await _store(services.post_message)(
             conversation=conversation,
             sender=Message.Sender.COUNSELLOR,
@@ -487,17 +487,11 @@ class ConsoleConsumer(ChatSocket):
         if frame.type == "send":
             await self.send_text(frame)
             return
-        conversation = await database_sync_to_async(_held_by)(frame.text("conversation"), self.user)
+        conversation = await database_sync_to_async(services.conversation_held_by)(
+            public_id=frame.text("conversation"), user=self.user
+        )
         if frame.type == "typing":
-            await self.channel_layer.group_send(
-                services.conversation_group(conversation.pk),
-                {
-                    "type": "chat.typing",
-                    "from": "counsellor",
-                    "channel": self.channel_name,
-                    "conversation": str(conversation.public_id),
-                },
-            )
+            await self.announce_typing(conversation, "counsellor")
         elif frame.type == "end":
             await self.publish(
                 await database_sync_to_async(services.end_conversation)(
@@ -544,7 +538,9 @@ class ConsoleConsumer(ChatSocket):
                 await self.leave(services.conversation_group(pk))
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
-        conversation = await database_sync_to_async(_held_by)(event["conversation"], self.user)
+        conversation = await database_sync_to_async(services.conversation_held_by)(
+            public_id=event["conversation"], user=self.user
+        )
         await self.send_json(
             {"type": "assigned", "conversation": event["conversation"], "from": event["from"]}
         )
@@ -587,27 +583,6 @@ def _on_duty(user: Any) -> bool:
     from vangnet.chat.models import Duty
 
     return Duty.objects.filter(user=user, on_duty=True).exists()
-
-
-def _held_by(public_id: str, user: Any) -> Conversation:
-    valid_id = _uuid(public_id)
-    conversation = (
-        Conversation.objects.select_related("counsellor").filter(public_id=valid_id).first()
-        if valid_id
-        else None
-    )
-    if conversation is None or conversation.counsellor_id != user.pk:
-        raise ChatError("not_yours", _("This conversation is held by someone else."))
-    return conversation
-
-
-def _uuid(value: str) -> str | None:
-    import uuid
-
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
 
 
 def _chat_summary(conversation: Conversation) -> dict[str, Any]:

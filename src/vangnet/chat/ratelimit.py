@@ -6,6 +6,7 @@ import time
 from collections import deque
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 class RateLimiter:
@@ -24,6 +25,15 @@ class RateLimiter:
             return False
         hits.append(now)
         return True
+
+    def require(self, conversation_pk: int, sender: str) -> None:
+        """Refuse, with a message for the sender, a message over the limit."""
+        from vangnet.chat.services import ChatError
+
+        if not self.allow(conversation_pk, sender):
+            raise ChatError(
+                "rate_limited", _("You are sending very fast. Wait a moment and try again.")
+            )
 
     def forget(self, conversation_pk: int) -> None:
         for key in [k for k in self._hits if k[0] == conversation_pk]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
 from vangnet.chat.models import Assignment, Conversation, Duty, Message, VisitorRole
+from vangnet.chat.protocol import clean_text
 from vangnet.core.access import AccessDenied, Action, may, object_rule, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
@@ -113,8 +115,6 @@ def _queue_changed() -> tuple[str, dict[str, Any]]:
 
 def start_conversation(*, visitor_role: str, nickname: str, language: str) -> tuple[Outcome, str]:
     """Open an anonymous conversation in the queue; returns the visitor's secret token."""
-    from vangnet.chat.protocol import clean_text
-
     if visitor_role not in VisitorRole.values:
         raise ChatError("invalid_role", _("Choose who you are before you start."))
     nickname = clean_text(str(nickname or ""))[:NICKNAME_MAX]
@@ -311,19 +311,33 @@ def may_read_transcript(user: User, conversation: Conversation) -> bool:
 # --- the counsellor ----------------------------------------------------------------------
 
 
-def conversation_held_by(*, public_id: str, user: User) -> Conversation:
-    conversation = Conversation.objects.filter(public_id=public_id, counsellor=user).first()
+def parse_public_id(value: object) -> uuid.UUID | None:
+    """A conversation id from a client, or None when it is not a UUID at all."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def conversation_held_by(*, public_id: object, user: User) -> Conversation:
+    valid_id = parse_public_id(public_id)
+    conversation = (
+        Conversation.objects.select_related("counsellor")
+        .filter(public_id=valid_id, counsellor=user)
+        .first()
+        if valid_id
+        else None
+    )
     if conversation is None:
         raise ChatError("not_yours", _("This conversation is held by someone else."))
     return conversation
 
 
-def set_duty(*, user: User, on_duty: bool) -> Outcome | None:
+def set_duty(*, user: User, on_duty: bool) -> None:
     require(user, Action.CHAT_CONSOLE)
     Duty.objects.update_or_create(
         user=user, defaults={"on_duty": on_duty, "since": timezone.now() if on_duty else None}
     )
-    return None
 
 
 def held_conversations(*, user: User) -> list[Conversation]:
@@ -337,6 +351,9 @@ def held_conversations(*, user: User) -> list[Conversation]:
 def accept_conversation(*, conversation_id: str, counsellor: User) -> Outcome:
     """Take a waiting conversation from the queue, within the counsellor's maximum."""
     require(counsellor, Action.CHAT_CONSOLE)
+    valid_id = parse_public_id(conversation_id)
+    if valid_id is None:
+        raise ChatError("unknown_conversation", _("This conversation does not exist."))
     with transaction.atomic():
         held = Conversation.objects.filter(
             counsellor=counsellor, status=Conversation.Status.ACTIVE
@@ -349,13 +366,11 @@ def accept_conversation(*, conversation_id: str, counsellor: User) -> Outcome:
             )
         now = timezone.now()
         taken = Conversation.objects.filter(
-            public_id=conversation_id, status=Conversation.Status.WAITING
+            public_id=valid_id, status=Conversation.Status.WAITING
         ).update(status=Conversation.Status.ACTIVE, counsellor=counsellor, accepted_at=now)
         if not taken:
             raise ChatError("not_waiting", _("Someone else has already taken this chat."))
-        conversation = Conversation.objects.select_related("counsellor").get(
-            public_id=conversation_id
-        )
+        conversation = Conversation.objects.select_related("counsellor").get(public_id=valid_id)
         Assignment.objects.create(conversation=conversation, counsellor=counsellor)
         joined = _system_message(conversation, "accepted", "")
     return Outcome(
@@ -385,8 +400,6 @@ def end_conversation(*, conversation: Conversation, by: User | None) -> Outcome:
 
 def hand_over(*, conversation: Conversation, by: User, to_user_id: int, note: str) -> Outcome:
     """Pass a chat to a colleague on duty, with an internal note the visitor never sees."""
-    from vangnet.chat.protocol import clean_text
-
     if conversation.counsellor_id != by.pk or conversation.status != Conversation.Status.ACTIVE:
         raise ChatError("not_yours", _("This conversation is held by someone else."))
     to_user = User.objects.filter(pk=to_user_id, is_active=True).first()
@@ -447,11 +460,11 @@ def colleagues_on_duty(*, user: User) -> list[dict[str, Any]]:
 def start_reading_along(
     *, conversation_id: str, supervisor: User, access_point: str
 ) -> tuple[Conversation, list[MessageView]]:
-    require(supervisor, Action.CHAT_SUPERVISE)
-    conversation = Conversation.objects.filter(public_id=conversation_id).first()
+    role = require(supervisor, Action.CHAT_SUPERVISE)
+    valid_id = parse_public_id(conversation_id)
+    conversation = Conversation.objects.filter(public_id=valid_id).first() if valid_id else None
     if conversation is None:
         raise ChatError("unknown_conversation", _("This conversation does not exist."))
-    role = require(supervisor, Action.CHAT_SUPERVISE)
     log_access(
         user=supervisor,
         event=AccessLogEntry.Event.CHAT_READ_ALONG,
