@@ -34,6 +34,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# The visitor's `state` after `resume`, the console's `chat` after `sync`.
+READY_FRAMES = {"state", "chat"}
 
 
 # --- preparing accounts and conversations, through the chat's services ------------------------
@@ -121,6 +123,8 @@ class Participant:
     headers: dict[str, str] | None = None
     ws: ClientConnection | None = None
     count: int = 0
+    # Set by the first frame that shows the socket has joined its chat (or at once, floor).
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 async def reader(p: Participant, stats: Stats) -> None:
@@ -132,6 +136,8 @@ async def reader(p: Participant, stats: Stats) -> None:
             now = time.perf_counter()
             frame = json.loads(raw)
             kind = frame.get("type")
+            if kind in READY_FRAMES:
+                p.ready.set()
             if kind == "message":
                 msg_id = frame.get("id", "")
                 sent = stats.sent_at.get(msg_id)
@@ -167,6 +173,8 @@ async def open_participant(p: Participant, stats: Stats) -> asyncio.Task[None]:
     )
     if p.hello is not None:
         await p.ws.send(json.dumps(p.hello))
+    else:
+        p.ready.set()
     return asyncio.create_task(reader(p, stats))
 
 
@@ -272,7 +280,11 @@ async def run_load(
     for start in range(0, len(people), 50):
         batch = people[start : start + 50]
         readers += await asyncio.gather(*(open_participant(p, stats) for p in batch))
-    await asyncio.sleep(2)  # let every resume/sync finish before the clock starts
+    # The clock starts once every socket has caught up with its chat (and the server is idle).
+    started = time.perf_counter()
+    await asyncio.wait_for(asyncio.gather(*(p.ready.wait() for p in people)), timeout=300)
+    print(f"  {len(people)} sockets ready in {time.perf_counter() - started:.1f} s", flush=True)
+    await asyncio.sleep(1)
     cpu_before, wall_before = cpu_seconds(pids), time.perf_counter()
     until = wall_before + duration
     await asyncio.gather(*(sender(p, stats, rate, until) for p in people))

@@ -112,26 +112,27 @@ if EMBEDDED:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # Tests use a file too: an in-memory database shares one cache, where a reader
+            # gets "table is locked" while the chat's writer thread writes. WAL lets it read.
+            "TEST": {"NAME": str(DATA_DIR / "test-vangnet.sqlite3")},
         }
     }
 else:
     DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=600))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            # Pub/sub ignores Redis database numbers: the prefix keeps deployments (and test
-            # runs) that share one Redis from receiving each other's chat events.
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": os.environ.get("VANGNET_CHANNEL_PREFIX", "vangnet"),
-            },
-        }
+# The chat's own layer (chat/layer.py): in-process delivery, and with REDIS_URL Redis pub/sub
+# between processes. Pub/sub ignores Redis database numbers: the prefix keeps deployments (and
+# test runs) that share one Redis from receiving each other's chat events.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "vangnet.chat.layer.ChatChannelLayer",
+        "CONFIG": {
+            "hosts": [REDIS_URL] if REDIS_URL else [],
+            "prefix": os.environ.get("VANGNET_CHANNEL_PREFIX", "vangnet"),
+        },
     }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
