@@ -5,22 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.db import Error as DatabaseError
-from django.db import close_old_connections, connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from vangnet.chat import protocol, selectors, services
+from vangnet.chat import protocol, selectors, services, store
 from vangnet.chat.models import Conversation, Message
 from vangnet.chat.protocol import Frame, FrameError
 from vangnet.chat.ratelimit import message_limiter
@@ -35,54 +28,6 @@ CLOSE_UNKNOWN_TOKEN = 4404
 CLOSE_SERVER_ERROR = 1011
 # Many waiting visitors must not all query their place on every queue change.
 QUEUE_REFRESH_SECONDS = 2.0
-# PostgreSQL: messages in flight at once per process (each thread keeps its own connection).
-MESSAGE_WRITERS = 16
-CONNECTION_CHECK_SECONDS = 60.0
-
-
-class _MessageWrite(SyncToAsync[..., Any]):
-    """Store a message from a thread of the writers' pool, with light connection handling.
-
-    A write waits mostly on the database's commit (an fsync in PostgreSQL); with many in flight
-    at once PostgreSQL commits them together, where the one thread of `database_sync_to_async`
-    would queue them. And Channels checks connections around every call, which costs a
-    `SELECT 1` per message with CONN_HEALTH_CHECKS: here a connection is checked after an
-    error and once a minute, and closed after each call only when CONN_MAX_AGE is 0.
-    """
-
-    _pool: ThreadPoolExecutor | None = None
-    _lock = threading.Lock()
-    _checked = threading.local()
-
-    def __init__(self, func: Callable[..., Any]) -> None:
-        super().__init__(func, thread_sensitive=False, executor=self.pool())
-
-    @classmethod
-    def pool(cls) -> ThreadPoolExecutor:
-        with cls._lock:
-            if cls._pool is None:
-                # SQLite has one writer at a time: more threads would only wait for its lock.
-                threads = 1 if connection.vendor == "sqlite" else MESSAGE_WRITERS
-                cls._pool = ThreadPoolExecutor(threads, thread_name_prefix="chat-write")
-            return cls._pool
-
-    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
-        now = time.monotonic()
-        if now - getattr(self._checked, "at", 0.0) > CONNECTION_CHECK_SECONDS:
-            close_old_connections()
-            self._checked.at = now
-        try:
-            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
-        except DatabaseError:
-            close_old_connections()
-            raise
-        finally:
-            if connection.settings_dict.get("CONN_MAX_AGE") == 0:
-                connection.close()
-
-
-def _store(func: Callable[..., Any]) -> Callable[..., Any]:
-    return _MessageWrite(func)
 
 
 class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -329,7 +274,7 @@ class VisitorConsumer(ChatSocket):
     async def send_text(self, frame: Frame) -> None:
         assert self.conversation is not None
         message_limiter.require(self.conversation.pk, Message.Sender.VISITOR)
-        outcome = await _store(services.post_message)(
+        outcome = await store.post_message(
             conversation=self.conversation,
             sender=Message.Sender.VISITOR,
             author=None,
@@ -476,7 +421,7 @@ class ConsoleConsumer(ChatSocket):
                 public_id=public_id, user=self.user
             )
         message_limiter.require(conversation.pk, Message.Sender.COUNSELLOR)
-        outcome = await _store(services.post_message)(
+        outcome = await store.post_message(
             conversation=conversation,
             sender=Message.Sender.COUNSELLOR,
             author=self.user,

@@ -214,40 +214,55 @@ def post_message(
             raise
         return Outcome(conversation, message=existing, created=False)
     message.author = author
-    view = message_view(message, str(conversation.public_id))
-    event = {"type": "chat.message", "message": view.as_dict()}
-    return Outcome(
-        conversation, events=[(conversation_group(conversation.pk), event)], message=view
-    )
+    return message_posted(conversation, message_view(message, str(conversation.public_id)))
 
 
 def _next_sequence(conversation_pk: int, sender: str, author: User | None) -> int | None:
-    """Take the conversation's next sequence number, or None when this sender may not post.
-
-    One UPDATE ... RETURNING (PostgreSQL, SQLite >= 3.35) instead of an update and a read: the
-    row lock it takes orders concurrent messages of one conversation. System notes are numbered
-    in an ended conversation too; the others only while it is open, and a counsellor's only in
-    a conversation they hold.
-    """
-    meta = Conversation._meta
-    quote = connection.ops.quote_name
-    where = [f"{quote(meta.pk.column)} = %s"]
-    params: list[Any] = [connection.ops.adapt_datetimefield_value(timezone.now()), conversation_pk]
-    if sender != Message.Sender.SYSTEM:
-        where.append(f"{quote('status')} <> %s")
-        params.append(Conversation.Status.ENDED.value)
-    if sender == Message.Sender.COUNSELLOR:
-        where.append(f"{quote('counsellor_id')} = %s")
-        params.append(author.pk if author else None)
-    column = quote("last_sequence")
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {column} = {column} + 1, "  # noqa: S608 - names only
-        f"{quote('last_activity_at')} = %s WHERE {' AND '.join(where)} RETURNING {column}"
+    """Take the conversation's next sequence number, or None when this sender may not post."""
+    sql, params = sequence_update(
+        conversation_pk, sender, author.pk if author else None, timezone.now(), connection
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return int(row[0]) if row else None
+
+
+def sequence_update(
+    conversation_pk: int, sender: str, author_pk: int | None, now: Any, db: Any
+) -> tuple[str, list[Any]]:
+    """The statement that numbers a message: UPDATE ... RETURNING the new last sequence.
+
+    One statement (PostgreSQL, SQLite >= 3.35) instead of an update and a read: the row lock it
+    takes orders concurrent messages of one conversation. It returns no row when this sender
+    may not post: system notes are numbered in an ended conversation too; the others only while
+    it is open, and a counsellor's only in a conversation they hold. Shared with the batched
+    writer (chat/store.py), so the rule is written once.
+    """
+    meta = Conversation._meta
+    quote = db.ops.quote_name
+    where = [f"{quote(meta.pk.column)} = %s"]
+    params: list[Any] = [db.ops.adapt_datetimefield_value(now), conversation_pk]
+    if sender != Message.Sender.SYSTEM:
+        where.append(f"{quote('status')} <> %s")
+        params.append(Conversation.Status.ENDED.value)
+    if sender == Message.Sender.COUNSELLOR:
+        where.append(f"{quote('counsellor_id')} = %s")
+        params.append(author_pk)
+    column = quote("last_sequence")
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {column} = {column} + 1, "  # noqa: S608 - names only
+        f"{quote('last_activity_at')} = %s WHERE {' AND '.join(where)} RETURNING {column}"
+    )
+    return sql, params
+
+
+def message_posted(conversation: Conversation, view: MessageView) -> Outcome:
+    """The outcome of a stored message: its view, and the event that delivers it."""
+    event = {"type": "chat.message", "message": view.as_dict()}
+    return Outcome(
+        conversation, events=[(conversation_group(conversation.pk), event)], message=view
+    )
 
 
 def _find_message(
