@@ -28,6 +28,8 @@ CLOSE_UNKNOWN_TOKEN = 4404
 CLOSE_SERVER_ERROR = 1011
 # Many waiting visitors must not all query their place on every queue change.
 QUEUE_REFRESH_SECONDS = 2.0
+# How long a message that arrived before an earlier one waits for it, before the database is read.
+REORDER_WAIT_SECONDS = 0.2
 
 
 class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -38,12 +40,23 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     language = "nl"
 
     async def connect(self) -> None:
+        self.use_language(self.language)
         self.delivered: dict[int, int] = {}  # conversation pk -> last sequence sent
+        self.held_back: dict[int, dict[int, services.MessageView]] = {}  # arrived early
+        self.gap_fills: dict[int, asyncio.Task[None]] = {}
         self.groups_joined: set[str] = set()
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
         await self.accept()
 
+    def use_language(self, language: str) -> None:
+        """Speak `language` on this socket. Each socket runs in a task (a context) of its own,
+        so activating it once here holds for all its frames, and for the tasks it starts."""
+        self.language = language
+        translation.activate(language)
+
     async def disconnect(self, code: int) -> None:
+        for task in self.gap_fills.values():
+            task.cancel()
         if self.storing is not None:
             # A message being stored is stored (and published) even when its sender went away.
             await asyncio.gather(self.storing, return_exceptions=True)
@@ -63,34 +76,32 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Decode one frame; anything unreadable gets an error and closes only this socket."""
-        with translation.override(self.language):
-            try:
-                content = json.loads(text_data) if text_data is not None else None
-                frame = protocol.parse_client_frame(content, self.allowed_frames)
-            except (ValueError, TypeError):
-                await self.refuse(FrameError("malformed", _("The message could not be read.")))
-                return
-            except FrameError as err:
-                if err.code in {"malformed", "unknown_type"}:
-                    await self.refuse(err)
-                else:
-                    await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
-                return
-            if frame.type == "send":
-                # Storing waits on the database. Meanwhile this consumer goes on delivering the
-                # other side's messages; this socket's own frames keep their order.
-                self.storing = asyncio.ensure_future(self.after(self.storing, frame, content))
-                return
-            if self.storing is not None:
-                await self.storing
-            await self.run(frame, content)
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+            frame = protocol.parse_client_frame(content, self.allowed_frames)
+        except (ValueError, TypeError):
+            await self.refuse(FrameError("malformed", _("The message could not be read.")))
+            return
+        except FrameError as err:
+            if err.code in {"malformed", "unknown_type"}:
+                await self.refuse(err)
+            else:
+                await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
+            return
+        if frame.type == "send":
+            # Storing waits on the database. Meanwhile this consumer goes on delivering the
+            # other side's messages; this socket's own frames keep their order.
+            self.storing = asyncio.ensure_future(self.after(self.storing, frame, content))
+            return
+        if self.storing is not None:
+            await self.storing
+        await self.run(frame, content)
 
     async def after(self, before: asyncio.Future[None] | None, frame: Frame, content: Any) -> None:
         if before is not None:
             await before
         try:
-            with translation.override(self.language):
-                await self.run(frame, content)
+            await self.run(frame, content)
         except Exception:
             # Unexpected (e.g. the database went away): close, so the client resumes and resends.
             logger.exception("storing a chat message failed")
@@ -132,20 +143,50 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         """Send messages in order, each once, whatever mix of catch-up and live events."""
         for view in views:
             if view.seq > self.delivered.get(conversation_pk, 0):
-                await self.send_json(view.frame())
                 self.delivered[conversation_pk] = view.seq
+                await self.send_json(view.frame())
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         view = services.MessageView(**event["message"])
         pk = await self.conversation_pk_of(view.conversation)
-        if pk is None:
+        if pk is None or view.seq <= self.delivered.get(pk, 0):
             return
-        last = self.delivered.get(pk, 0)
-        if view.seq > last + 1:
-            # A live event overtook one we have not sent (or the layer dropped one): fill the gap.
-            missed = await database_sync_to_async(_messages_after_pk)(pk, last)
-            await self.send_messages(pk, missed)
+        if view.seq > self.delivered.get(pk, 0) + 1:
+            # It overtook one we have not sent: messages stored in concurrent batches may be
+            # published out of order. Hold it a moment for the missing one, then read the gap
+            # from the database (it may also have been dropped by the layer).
+            self.held_back.setdefault(pk, {})[view.seq] = view
+            if pk not in self.gap_fills:
+                self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
+            return
         await self.send_messages(pk, [view])
+        await self.send_held_back(pk)
+
+    async def send_held_back(self, pk: int) -> None:
+        """Send what was held back, as far as it now follows on without a gap."""
+        waiting = self.held_back.get(pk)
+        while waiting:
+            view = waiting.pop(self.delivered.get(pk, 0) + 1, None)
+            if view is None:
+                for seq in [seq for seq in waiting if seq <= self.delivered.get(pk, 0)]:
+                    del waiting[seq]
+                break
+            await self.send_messages(pk, [view])
+        if not waiting:
+            self.held_back.pop(pk, None)
+
+    async def fill_gap_later(self, pk: int) -> None:
+        try:
+            await asyncio.sleep(REORDER_WAIT_SECONDS)
+            if self.held_back.get(pk):
+                after = self.delivered.get(pk, 0)
+                missed = await database_sync_to_async(_messages_after_pk)(pk, after)
+                await self.send_messages(pk, missed)
+                await self.send_held_back(pk)
+        finally:
+            self.gap_fills.pop(pk, None)
+        if self.held_back.get(pk):
+            self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
 
     async def announce_typing(self, conversation: Conversation, sender: str) -> None:
         """Typing is shown, never stored: straight to the others in the conversation."""
@@ -231,7 +272,7 @@ class VisitorConsumer(ChatSocket):
         if self.conversation is not None:
             raise ChatError("already_started", _("This conversation has already started."))
         language = frame.text("language")
-        self.language = language if language in {"nl", "en"} else "nl"
+        self.use_language(language if language in {"nl", "en"} else "nl")
         outcome, token = await database_sync_to_async(services.start_conversation)(
             visitor_role=frame.text("role"),
             nickname=frame.text("nickname"),
@@ -250,7 +291,7 @@ class VisitorConsumer(ChatSocket):
             await self.refuse(FrameError(err.code, err.message), CLOSE_UNKNOWN_TOKEN)
             return
         self.conversation = conversation
-        self.language = conversation.language
+        self.use_language(conversation.language)
         last_seq = int(frame.fields.get("last_seq", 0))
         self.delivered[conversation.pk] = last_seq
         await self.enter(token=None)
@@ -343,7 +384,7 @@ class ConsoleConsumer(ChatSocket):
                 CLOSE_FORBIDDEN,
             )
             return
-        self.language = _console_language(self.scope)
+        self.use_language(_console_language(self.scope))
         await self.join(services.QUEUE_GROUP)
         await self.join(services.staff_group(self.user.pk))
         await self.send_json(await database_sync_to_async(self.hello)())

@@ -28,6 +28,8 @@ from typing import Any
 from channels.exceptions import ChannelFull
 from channels.layers import BaseChannelLayer
 
+from vangnet.core.aio import stop_if_cancelled
+
 logger = logging.getLogger(__name__)
 
 RECONNECT_SECONDS = 0.5
@@ -187,6 +189,7 @@ class _RedisBridge:
 
         client = None
         while True:
+            stop_if_cancelled()
             await self.wake.wait()
             self.wake.clear()
             while self.outbox:
@@ -198,7 +201,9 @@ class _RedisBridge:
                     for channel, data in batch:
                         pipe.publish(channel, data)
                     await pipe.execute()
+                    stop_if_cancelled()
                 except (OSError, redis.RedisError):
+                    stop_if_cancelled()
                     logger.warning("channel layer: publishing to Redis failed, retrying")
                     client = None
                     await asyncio.sleep(RECONNECT_SECONDS)
@@ -257,13 +262,20 @@ class _RedisBridge:
                     await pubsub.subscribe(*(self.subscribed - initial))
                 while True:
                     reply = await pubsub.parse_response(block=True)
+                    stop_if_cancelled()
                     self._dispatch(reply)
             except (OSError, redis.RedisError):
+                stop_if_cancelled()
                 logger.warning("channel layer: the Redis subscription broke, reconnecting")
             finally:
                 self.pubsub = None
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
-                await client.aclose()
+            # Closed only here, not when cancelled: closing a pub/sub connection that a reader
+            # was waiting on can wait forever (redis-py issue 3941).
+            await asyncio.gather(
+                pubsub.aclose(),  # type: ignore[no-untyped-call]
+                client.aclose(),
+                return_exceptions=True,
+            )
             await asyncio.sleep(RECONNECT_SECONDS)
 
     def _dispatch(self, reply: Any) -> None:

@@ -241,19 +241,16 @@ def sequence_update(
     """
     meta = Conversation._meta
     quote = db.ops.quote_name
-    where = [f"{quote(meta.pk.column)} = %s"]
-    params: list[Any] = [db.ops.adapt_datetimefield_value(now), conversation_pk]
-    if sender != Message.Sender.SYSTEM:
-        where.append(f"{quote('status')} <> %s")
-        params.append(Conversation.Status.ENDED.value)
-    if sender == Message.Sender.COUNSELLOR:
-        where.append(f"{quote('counsellor_id')} = %s")
-        params.append(author_pk)
     column = quote("last_sequence")
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {column} = {column} + 1, "  # noqa: S608 - names only
-        f"{quote('last_activity_at')} = %s WHERE {' AND '.join(where)} RETURNING {column}"
+        f"{quote('last_activity_at')} = %s WHERE {quote(meta.pk.column)} = %s "
+        f"AND (%s = '{Message.Sender.SYSTEM.value}' OR {quote('status')} <> "
+        f"'{Conversation.Status.ENDED.value}') "
+        f"AND (%s <> '{Message.Sender.COUNSELLOR.value}' OR {quote('counsellor_id')} = %s) "
+        f"RETURNING {column}"
     )
+    params = [db.ops.adapt_datetimefield_value(now), conversation_pk, sender, sender, author_pk]
     return sql, params
 
 

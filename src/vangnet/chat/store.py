@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from vangnet.chat import services
 from vangnet.chat.models import Conversation, Message
+from vangnet.core.aio import stop_if_cancelled
 
 logger = logging.getLogger(__name__)
 
@@ -101,89 +102,91 @@ class _Batcher:
         import psycopg
 
         db: psycopg.AsyncConnection[Any] | None = None
-        while True:
-            await self.wake.wait()
-            batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
-            if not self.waiting:
-                self.wake.clear()
-            if not batch:
-                continue
-            try:
-                if db is None or db.closed:
-                    db = await psycopg.AsyncConnection.connect(**_connection_params())
-                views = await self._write(db, batch)
-            except Exception:
-                # A duplicate id or a lost connection: the whole batch takes the slow path, one
-                # message at a time, which answers each on its own.
-                logger.info("chat: a batch of %d messages takes the slow path", len(batch))
-                if db is not None and not db.closed and db.info.transaction_status != 0:
-                    await db.close()
-                views = [None] * len(batch)
-            for pending, view in zip(batch, views, strict=True):
-                if not pending.done.done():
-                    pending.done.set_result(view)
+        try:
+            while True:
+                await self.wake.wait()
+                batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
+                if not self.waiting:
+                    self.wake.clear()
+                if not batch:
+                    continue
+                try:
+                    if db is None or db.closed:
+                        db = await psycopg.AsyncConnection.connect(**_connection_params())
+                    views = await self._write(db, batch)
+                except Exception:
+                    stop_if_cancelled()
+                    # A duplicate id or a lost connection: the whole batch takes the slow path,
+                    # one message at a time, which answers each on its own.
+                    logger.info("chat: a batch of %d messages takes the slow path", len(batch))
+                    if db is not None and not db.closed and db.info.transaction_status != 0:
+                        await db.close()
+                    views = [None] * len(batch)
+                for pending, view in zip(batch, views, strict=True):
+                    if not pending.done.done():
+                        pending.done.set_result(view)
+        finally:
+            if db is not None:
+                await db.close()  # the event loop is closing (the end of a test, a shutdown)
 
     async def _write(self, db: Any, batch: list[_Pending]) -> list[services.MessageView | None]:
         now = timezone.now()
         encrypt = Message._meta.get_field("body").get_prep_value
         # One lock order for every batch (by conversation): concurrent batches cannot deadlock.
         order = sorted(range(len(batch)), key=lambda i: batch[i].conversation.pk)
-        cursors: dict[int, Any] = {}
-        async with db.pipeline(), db.transaction():
-            for i in order:
-                item = batch[i]
-                author_pk = item.author.pk if item.author is not None else None
-                _, params = services.sequence_update(
-                    item.conversation.pk, item.sender, author_pk, now, self.django_db
-                )
-                cursor = db.cursor()
-                await cursor.execute(
-                    self.statement[item.sender],
-                    [
-                        *params,
-                        item.conversation.pk,
-                        item.sender,
-                        author_pk,
-                        item.client_msg_id,
-                        encrypt(item.text),
-                        now,
-                    ],
-                )
-                cursors[i] = cursor
-        views: list[services.MessageView | None] = []
-        at = now.isoformat()
-        for i, item in enumerate(batch):
-            row = await cursors[i].fetchone()
-            if row is None:
-                views.append(None)  # may not post: the slow path gives the reason
-                continue
-            views.append(
-                services.MessageView(
-                    conversation=str(item.conversation.public_id),
-                    seq=int(row[0]),
-                    sender=item.sender,
-                    text=item.text,
-                    at=at,
-                    id=item.client_msg_id,
-                    author=services.counsellor_label(item.author) if item.author else "",
+        rows = []
+        for i in order:
+            item = batch[i]
+            author_pk = item.author.pk if item.author is not None else None
+            _, numbering = services.sequence_update(
+                item.conversation.pk, item.sender, author_pk, now, self.django_db
+            )
+            rows.append(
+                (
+                    *numbering,
+                    item.conversation.pk,
+                    item.sender,
+                    author_pk,
+                    item.client_msg_id,
+                    encrypt(item.text),
+                    now,
                 )
             )
-        return views
+        sequences: list[int | None] = [None] * len(batch)
+        async with db.transaction():
+            cursor = db.cursor()
+            await cursor.executemany(self.statement, rows, returning=True)
+            for i in order:
+                row = await cursor.fetchone()
+                sequences[i] = int(row[0]) if row else None  # None: may not post
+                cursor.nextset()
+        at = now.isoformat()
+        return [
+            None
+            if seq is None
+            else services.MessageView(
+                conversation=str(item.conversation.public_id),
+                seq=seq,
+                sender=item.sender,
+                text=item.text,
+                at=at,
+                id=item.client_msg_id,
+                author=services.counsellor_label(item.author) if item.author else "",
+            )
+            for item, seq in zip(batch, sequences, strict=True)
+        ]
 
 
-def _insert_statement(db: Any) -> dict[str, str]:
-    """Per sender: number the message and insert it, in one statement."""
-    statements = {}
-    for sender in (Message.Sender.VISITOR, Message.Sender.COUNSELLOR):
-        numbering, _ = services.sequence_update(0, sender, None, timezone.now(), db)
-        table = db.ops.quote_name(Message._meta.db_table)
-        statements[sender.value] = (
-            f"WITH numbered AS ({numbering}) "  # noqa: S608 - names only
-            f"INSERT INTO {table} (conversation_id, sequence, sender, author_id, client_msg_id, "
-            "body, system_code, created_at) "
-            "SELECT %s, last_sequence, %s, %s, %s, %s, '', %s FROM numbered RETURNING sequence"
-        )
-    return statements
+def _insert_statement(db: Any) -> str:
+    """Number a message and insert it, in one statement."""
+    numbering, _ = services.sequence_update(0, "", None, timezone.now(), db)
+    table = db.ops.quote_name(Message._meta.db_table)
+    return (
+        f"WITH numbered AS ({numbering}) "  # noqa: S608 - names only
+        f"INSERT INTO {table} (conversation_id, sequence, sender, author_id, client_msg_id, "
+        "body, system_code, created_at) "
+        "SELECT %s, last_sequence, %s, %s, %s, %s, '', %s FROM numbered RETURNING sequence"
+    )
 
 
 @functools.cache
