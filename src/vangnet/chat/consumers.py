@@ -9,7 +9,9 @@ from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,30 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     access_point = "ws:chat"
     allowed_frames: set[str] = set()
     language = "nl"
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Channels' consumer loop, lighter: the client's frames and the layer's events go into
+        one queue (the channel's own, see chat/layer.py) that one loop takes in order, where
+        Channels waits on two tasks and makes a new one for every event."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        inbox = self.channel_layer.inbox(self.channel_name)
+        pump = asyncio.create_task(_pump(receive, inbox))
+        try:
+            while True:
+                await self.dispatch(await inbox.get())
+        except StopConsumer:
+            pass
+        finally:
+            pump.cancel()
+            await self.channel_layer.forget(self.channel_name)
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        await self.base_send({"type": "websocket.send", "text": json.dumps(content)})
+        if close:
+            await self.close()
 
     async def connect(self) -> None:
         self.use_language(self.language)
@@ -210,6 +236,19 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         raise NotImplementedError
 
 
+async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
+    """The client's frames into the consumer's queue (never dropped, unlike layer events)."""
+    try:
+        while True:
+            message = await receive()
+            inbox.put_nowait(message)
+            if message["type"] == "websocket.disconnect":
+                return
+    except Exception:
+        logger.exception("reading a chat socket failed")
+        inbox.put_nowait({"type": "websocket.disconnect", "code": CLOSE_SERVER_ERROR})
+
+
 def _messages_after_pk(pk: int, after: int) -> list[services.MessageView]:
     conversation = Conversation.objects.get(pk=pk)
     return services.messages_after(conversation=conversation, after=after)
@@ -372,8 +411,12 @@ class ConsoleConsumer(ChatSocket):
     access_point = "ws:console"
     allowed_frames = protocol.CONSOLE_FRAMES
 
+    @property
+    def user_pk(self) -> int:
+        return int(self.user.pk)
+
     async def connect(self) -> None:
-        self.user = self.scope.get("user")
+        self.user: Any = self.scope.get("user")
         self.held: dict[str, int] = {}  # public id -> pk of conversations this console shows
         self.opened: dict[str, Conversation] = {}  # the chats it holds, to post in
         await super().connect()
@@ -386,7 +429,7 @@ class ConsoleConsumer(ChatSocket):
             return
         self.use_language(_console_language(self.scope))
         await self.join(services.QUEUE_GROUP)
-        await self.join(services.staff_group(self.user.pk))
+        await self.join(services.staff_group(self.user_pk))
         await self.send_json(await database_sync_to_async(self.hello)())
 
     def hello(self) -> dict[str, Any]:

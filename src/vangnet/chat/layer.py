@@ -70,15 +70,17 @@ class ChatChannelLayer(BaseChannelLayer):  # type: ignore[misc]
             return
         owner = _process_of(channel)
         if self.bridge is not None and owner and owner != self.process:
-            self.bridge.publish(self.bridge.inbox(owner), {"c": channel, "m": message})
+            self.bridge.publish(self.bridge.inbox(owner), _encode({"c": channel, "m": message}))
 
     async def receive(self, channel: str) -> dict[str, Any]:
-        queue = self.queues.setdefault(channel, asyncio.Queue())
+        queue = self.queues.get(channel)
+        if queue is None:
+            queue = self.queues[channel] = asyncio.Queue()
         try:
             message: dict[str, Any] = await queue.get()
         except (asyncio.CancelledError, GeneratorExit):
             # Channels cancels `receive` when its consumer ends: forget the channel.
-            await self._forget(channel)
+            await self.forget(channel)
             raise
         return message
 
@@ -104,7 +106,9 @@ class ChatChannelLayer(BaseChannelLayer):  # type: ignore[misc]
         self.require_valid_group_name(group)
         self.deliver_to_group(group, message)
         if self.bridge is not None:
-            self.bridge.publish(self.bridge.group_channel(group), {"o": self.process, "m": message})
+            # The sending process is the prefix: it skips its own events without decoding them.
+            data = self.process.encode() + _encode(message)
+            self.bridge.publish(self.bridge.group_channel(group), data)
 
     async def flush(self) -> None:
         self.queues.clear()
@@ -128,10 +132,20 @@ class ChatChannelLayer(BaseChannelLayer):  # type: ignore[misc]
         for channel in tuple(self.groups.get(group, ())):
             self.deliver(channel, message)
 
-    async def _forget(self, channel: str) -> None:
+    def inbox(self, channel: str) -> asyncio.Queue[Any]:
+        """The queue of a channel made by `new_channel`: the chat's consumers put their client's
+        frames in it too, so one loop takes both in order (consumers.ChatSocket.__call__)."""
+        return self.queues[channel]
+
+    async def forget(self, channel: str) -> None:
+        """The consumer of `channel` has ended: drop its queue and its group memberships."""
         self.queues.pop(channel, None)
         for group in [g for g, members in self.groups.items() if channel in members]:
             await self.group_discard(group, channel)
+
+
+def _encode(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":")).encode()
 
 
 def _process_of(channel: str) -> str:
@@ -154,12 +168,14 @@ class _RedisBridge:
         self.confirming: dict[str, asyncio.Future[None]] = {}
         self.tasks: list[asyncio.Task[None]] = []
         self.pubsub: Any = None
+        self.group_prefix = f"{prefix}:g:"
+        self.own_origin = layer.process.encode()
 
     def inbox(self, process: str) -> str:
         return f"{self.prefix}:p:{process}"
 
     def group_channel(self, group: str) -> str:
-        return f"{self.prefix}:g:{group}"
+        return f"{self.group_prefix}{group}"
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -176,12 +192,12 @@ class _RedisBridge:
 
     # --- publishing ---------------------------------------------------------------------
 
-    def publish(self, channel: str, payload: dict[str, Any]) -> None:
+    def publish(self, channel: str, data: bytes) -> None:
         self.start()
         if len(self.outbox) >= OUTBOX_LIMIT:
             del self.outbox[0]
             logger.warning("channel layer: Redis unreachable, dropped the oldest event")
-        self.outbox.append((channel, json.dumps(payload, separators=(",", ":")).encode()))
+        self.outbox.append((channel, data))
         self.wake.set()
 
     async def _publishing(self) -> None:
@@ -281,12 +297,15 @@ class _RedisBridge:
     def _dispatch(self, reply: Any) -> None:
         kind = reply[0]
         if kind == b"message":
-            channel = reply[1].decode()
-            payload = json.loads(reply[2])
-            if channel.startswith(f"{self.prefix}:g:"):
-                if payload.get("o") != self.layer.process:
-                    self.layer.deliver_to_group(channel[len(self.prefix) + 3 :], payload["m"])
+            channel, data = reply[1].decode(), reply[2]
+            if channel.startswith(self.group_prefix):
+                origin = len(self.layer.process)
+                if data[:origin] != self.own_origin:  # this process delivered its own already
+                    self.layer.deliver_to_group(
+                        channel[len(self.group_prefix) :], json.loads(data[origin:])
+                    )
             else:
+                payload = json.loads(data)
                 self.layer.deliver(payload["c"], payload["m"])
         elif kind == b"subscribe":
             future = self.confirming.pop(reply[1].decode(), None)

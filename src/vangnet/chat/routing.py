@@ -1,8 +1,17 @@
+from channels.auth import AuthMiddleware
+from channels.sessions import CookieMiddleware
 from django.urls import URLPattern, path
 
 from vangnet.chat import consumers
+from vangnet.chat.middleware import ReadOnlySessionMiddleware
 
 websocket_urlpatterns: list[URLPattern] = [
+    # The visitor's socket reads no cookie and no session: it knows only the token it is given.
     path("ws/chat/", consumers.VisitorConsumer.as_asgi()),
-    path("ws/console/", consumers.ConsoleConsumer.as_asgi()),
+    path(
+        "ws/console/",
+        CookieMiddleware(
+            ReadOnlySessionMiddleware(AuthMiddleware(consumers.ConsoleConsumer.as_asgi()))
+        ),
+    ),
 ]
