@@ -304,6 +304,16 @@ async def run_load(
     return result
 
 
+def run_event_loop(main: Any) -> Any:
+    """uvloop when it is there (uvicorn[standard] brings it, and our server runs on it): the
+    load generator shares the machine's two cores with the server, so it should cost little."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -402,7 +412,7 @@ def main() -> None:
         prepared = prepare(options.pairs)
         port = int(options.url.rsplit(":", 1)[1].split("/")[0])
         pids = pids_listening(port)
-        ours = asyncio.run(
+        ours = run_event_loop(
             run_load(
                 our_participants(options.url, prepared),
                 options.rate,
@@ -416,7 +426,7 @@ def main() -> None:
     if options.floor or options.floor_only:
         process, port = start_floor()
         try:
-            floor = asyncio.run(
+            floor = run_event_loop(
                 run_load(
                     floor_participants(port, options.pairs),
                     options.rate,

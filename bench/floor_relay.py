@@ -65,4 +65,9 @@ if __name__ == "__main__":
         uvloop.install()
     except ImportError:
         pass
-    asyncio.run(main(options.port))
+    try:
+        import uvloop  # the same event loop as our server (uvicorn[standard])
+    except ImportError:
+        asyncio.run(main(options.port))
+    else:
+        uvloop.run(main(options.port))

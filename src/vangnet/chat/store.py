@@ -1,8 +1,8 @@
 """Storing chat messages on the hot path: every message committed before its ack, fast.
 
 `post_message` is what the consumers call. On PostgreSQL the messages of all sockets of the
-process go through a batched writer: a few connections of its own, each writing whatever
-messages are waiting as one transaction in one round trip (psycopg's pipeline mode), from the
+process go through a batched writer: a connection of its own that writes whatever messages are
+waiting as one transaction in one round trip (psycopg's `executemany`, pipelined), from the
 event loop, without a thread per message. Each message is one statement that numbers it and
 stores it, built from the same rule as `services.post_message` (`services.sequence_update`).
 Anything out of the ordinary takes `services.post_message` itself, in a thread: a message the
@@ -34,8 +34,10 @@ from vangnet.core.aio import stop_if_cancelled
 
 logger = logging.getLogger(__name__)
 
-# PostgreSQL: batches in flight at once per process, each on a connection of its own.
-BATCH_CONNECTIONS = 3
+# PostgreSQL: batches in flight at once per process, each on a connection of its own. One per
+# process measured best (docs/benchmarks.md): while a batch commits the next one grows, and
+# fewer, larger transactions cost PostgreSQL less.
+BATCH_CONNECTIONS = 1
 BATCH_MAX = 200
 # Threads for the slow path (and every message on SQLite, where it is one).
 SLOW_PATH_THREADS = 4
