@@ -29,7 +29,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("VANGNET_DATA_DIR", Path.cwd() / "var")).resolve()
 
-# The embedded default: no DATABASE_URL means a SQLite file in DATA_DIR, and no REDIS_URL one process.
+# The embedded default: no DATABASE_URL means a SQLite file in DATA_DIR; no REDIS_URL, one process.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EMBEDDED = not DATABASE_URL

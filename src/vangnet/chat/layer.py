@@ -33,6 +33,7 @@ from vangnet.core.aio import stop_if_cancelled
 logger = logging.getLogger(__name__)
 
 RECONNECT_SECONDS = 0.5
+SUBSCRIBE_WAIT_SECONDS = 5.0
 # Events waiting for Redis while it is unreachable; beyond this the oldest are dropped.
 OUTBOX_LIMIT = 100_000
 
@@ -231,19 +232,19 @@ class _RedisBridge:
     async def subscribe(self, channel: str) -> None:
         self.start()
         self.subscribed.add(channel)
-        if self.pubsub is None:
-            # Not connected yet: the receiver subscribes to everything when it connects.
-            await self._confirmed(channel)
-            return
-        await self._send_subscribe(channel)
-
-    async def _send_subscribe(self, channel: str) -> None:
         confirmed = self._confirmed(channel)
+        # Not connected yet: the receiver subscribes to everything when it connects.
+        if self.pubsub is not None:
+            try:
+                await self.pubsub.subscribe(channel)
+            except OSError:
+                logger.warning("channel layer: subscribing failed; the receiver reconnects")
         try:
-            await self.pubsub.subscribe(channel)
-        except OSError:
-            logger.warning("channel layer: subscribing failed; the receiver reconnects")
-        await confirmed
+            await asyncio.wait_for(asyncio.shield(confirmed), SUBSCRIBE_WAIT_SECONDS)
+        except TimeoutError:
+            # Redis is unreachable: go on rather than hang the socket; what it misses meanwhile
+            # comes from the database when the client resumes.
+            logger.warning("channel layer: Redis did not confirm a subscription in time")
 
     def _confirmed(self, channel: str) -> asyncio.Future[None]:
         future = self.confirming.get(channel)

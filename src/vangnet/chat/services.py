@@ -219,30 +219,29 @@ def post_message(
 
 def _next_sequence(conversation_pk: int, sender: str, author: User | None) -> int | None:
     """Take the conversation's next sequence number, or None when this sender may not post."""
-    sql, params = sequence_update(
+    params = sequence_update_params(
         conversation_pk, sender, author.pk if author else None, timezone.now(), connection
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sequence_update_sql(connection), params)
         row = cursor.fetchone()
     return int(row[0]) if row else None
 
 
-def sequence_update(
-    conversation_pk: int, sender: str, author_pk: int | None, now: Any, db: Any
-) -> tuple[str, list[Any]]:
+def sequence_update_sql(db: Any) -> str:
     """The statement that numbers a message: UPDATE ... RETURNING the new last sequence.
 
     One statement (PostgreSQL, SQLite >= 3.35) instead of an update and a read: the row lock it
     takes orders concurrent messages of one conversation. It returns no row when this sender
     may not post: system notes are numbered in an ended conversation too; the others only while
     it is open, and a counsellor's only in a conversation they hold. Shared with the batched
-    writer (chat/store.py), so the rule is written once.
+    writer (chat/store.py), so the rule is written once. Its parameters:
+    `sequence_update_params`.
     """
     meta = Conversation._meta
     quote = db.ops.quote_name
     column = quote("last_sequence")
-    sql = (
+    return (
         f"UPDATE {quote(meta.db_table)} SET {column} = {column} + 1, "  # noqa: S608 - names only
         f"{quote('last_activity_at')} = %s WHERE {quote(meta.pk.column)} = %s "
         f"AND (%s = '{Message.Sender.SYSTEM.value}' OR {quote('status')} <> "
@@ -250,8 +249,12 @@ def sequence_update(
         f"AND (%s <> '{Message.Sender.COUNSELLOR.value}' OR {quote('counsellor_id')} = %s) "
         f"RETURNING {column}"
     )
-    params = [db.ops.adapt_datetimefield_value(now), conversation_pk, sender, sender, author_pk]
-    return sql, params
+
+
+def sequence_update_params(
+    conversation_pk: int, sender: str, author_pk: int | None, now: Any, db: Any
+) -> list[Any]:
+    return [db.ops.adapt_datetimefield_value(now), conversation_pk, sender, sender, author_pk]
 
 
 def message_posted(conversation: Conversation, view: MessageView) -> Outcome:

@@ -4,7 +4,7 @@
 process go through a batched writer: a connection of its own that writes whatever messages are
 waiting as one transaction in one round trip (psycopg's `executemany`, pipelined), from the
 event loop, without a thread per message. Each message is one statement that numbers it and
-stores it, built from the same rule as `services.post_message` (`services.sequence_update`).
+stores it, built from the same rule as `services.post_message` (`services.sequence_update_sql`).
 Anything out of the ordinary takes `services.post_message` itself, in a thread: a message the
 sender may not post (to get the right refusal), a resend of a stored id, a failed batch.
 
@@ -57,7 +57,7 @@ async def post_message(
         view = await _batcher().post(conversation, sender, author, client_msg_id, text)
         if view is not None:
             return services.message_posted(conversation, view)
-    outcome: services.Outcome = await _in_thread(services.post_message)(
+    outcome: services.Outcome = await _MessageWrite(services.post_message)(
         conversation=conversation,
         sender=sender,
         author=author,
@@ -140,7 +140,7 @@ class _Batcher:
         for i in order:
             item = batch[i]
             author_pk = item.author.pk if item.author is not None else None
-            _, numbering = services.sequence_update(
+            numbering = services.sequence_update_params(
                 item.conversation.pk, item.sender, author_pk, now, self.django_db
             )
             rows.append(
@@ -181,7 +181,7 @@ class _Batcher:
 
 def _insert_statement(db: Any) -> str:
     """Number a message and insert it, in one statement."""
-    numbering, _ = services.sequence_update(0, "", None, timezone.now(), db)
+    numbering = services.sequence_update_sql(db)
     table = db.ops.quote_name(Message._meta.db_table)
     return (
         f"WITH numbered AS ({numbering}) "  # noqa: S608 - names only
@@ -257,7 +257,3 @@ class _MessageWrite(SyncToAsync[..., Any]):
         finally:
             if connection.settings_dict.get("CONN_MAX_AGE") == 0:
                 connection.close()
-
-
-def _in_thread(func: Callable[..., Any]) -> Callable[..., Any]:
-    return _MessageWrite(func)
