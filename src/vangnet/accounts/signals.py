@@ -1,0 +1,18 @@
+"""Signals other apps listen to, so that accounts knows nothing of them.
+
+`staff_access_ended` is sent after a staff member's access ends for any reason: logout,
+inactivity timeout, deactivation of the account, or removal of a role. The chat closes every
+socket of that user (in every server process) when it arrives. Sent with `user_id` (int) and
+`reason` (one of the REASON_* strings), after the transaction that ended the access commits.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+REASON_LOGOUT = "logout"
+REASON_TIMEOUT = "timeout"
+REASON_DEACTIVATED = "deactivated"
+REASON_ROLE_REMOVED = "role_removed"
+
+staff_access_ended = Signal()
