@@ -32,7 +32,11 @@ GET_PAGES = {
     "case_detail",
     "timeline",
     "share_case",
+    "emergency_access",
+    "emergency_review",
 }
+# Pages of one case: need-to-know applies (its holder, or the noodprocedure).
+NEED_TO_KNOW = {"reference"}
 POST_ONLY = {
     "edit_case",
     "close_case",
@@ -98,8 +102,14 @@ def test_every_url_is_listed_and_guarded(url_kwargs):
         assert hasattr(view, "staff_action"), f"{name} is not wrapped in staff_view"
 
 
+def _of_one_case(name: str) -> bool:
+    pattern = next(p for p in case_urls.urlpatterns if p.name == name)
+    return "reference" in pattern.pattern.converters and name != "emergency_access"
+
+
 @pytest.mark.parametrize("role", [None, *Role])
 def test_every_url_for_every_role(role, url_kwargs, make_staff):
+    """Everyone but the case's holder: a colleague case worker is sent to the noodprocedure."""
     urls = urls_with(url_kwargs)
     if role is None:
         client = Client()
@@ -113,10 +123,28 @@ def test_every_url_for_every_role(role, url_kwargs, make_staff):
         elif not allowed:
             assert got.status_code == 403, (name, role)
             assert client.post(url).status_code == 403, (name, role)
+        elif _of_one_case(name):
+            emergency = reverse("cases:emergency_access", args=[url_kwargs["reference"]])
+            if name in POST_ONLY:
+                assert got.status_code == 405, (name, role)
+            else:
+                assert got.status_code == 302 and got["Location"] == emergency, (name, role)
+            posted = client.post(url)
+            assert posted.status_code == 302 and posted["Location"] == emergency, (name, role)
         elif name in POST_ONLY:
             assert got.status_code == 405, (name, role)
         else:
             assert got.status_code == 200, (name, role, got.status_code)
+
+
+def test_every_url_for_the_holder_of_the_case(url_kwargs, worker_client):
+    """The case worker who holds the case (own): every page of it opens."""
+    for name, (url, _view) in urls_with(url_kwargs).items():
+        if name in {"partner_inbox", "partner_share", "client_access_report", "emergency_review"}:
+            continue
+        got = worker_client.get(url)
+        expected = 405 if name in POST_ONLY else 200
+        assert got.status_code == expected, (name, got.status_code)
 
 
 def test_a_partner_of_another_organisation_cannot_open_the_share(url_kwargs, make_staff):

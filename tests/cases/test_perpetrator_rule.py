@@ -190,16 +190,31 @@ def test_the_flagged_person_is_warned_about_wherever_they_appear(family, case_wo
     assert [e.warning for e in entries if "Vader" in e.title] == [True, True]
 
 
-def test_the_parents_own_case_warns_when_the_parent_is_flagged(family, case_worker):
+def test_a_flagged_parent_gets_no_parent_track(family, case_worker):
     from tests.cases.conftest import born_years_ago
 
-    case, _mother, father = family
+    case, mother, father = family
+    with pytest.raises(services.PerpetratorRuleError):
+        services.open_parent_case(
+            child_case=case,
+            person=father,
+            by=case_worker,
+            date_of_birth=born_years_ago(45),
+            access_point=AP,
+        )
     own = services.open_parent_case(
         child_case=case,
-        person=father,
+        person=mother,
         by=case_worker,
-        date_of_birth=born_years_ago(45),
+        date_of_birth=born_years_ago(44),
         access_point=AP,
     )
+    assert own.child_case == case
+    flagged = services.set_perpetrator_flag(
+        person=mother, by=case_worker, flagged=True, reason="", access_point=AP
+    )
+    own.refresh_from_db()
+    assert own.child_case is None  # the parent track no longer leads into the child's case
+    assert any("ouderdossier" in line for line in flagged.removed_by_flag)
     overview = selectors.open_case_record(case=own, user=case_worker, role="", access_point=AP)
     assert overview.child_case_person_flagged

@@ -6,18 +6,21 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from vangnet.core.access import AccessDenied, Action, require
+from vangnet.core.access import is_verified_staff as _is_verified_user
 
 View = Callable[..., HttpResponse]
 
 
 def is_verified_staff(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_authenticated and user.is_verified())  # type: ignore[attr-defined]
+    """The request's user is staff with a verified second factor (core.access decides)."""
+    return _is_verified_user(request.user)
 
 
 def staff_view(action: Action | None) -> Callable[[View], View]:
@@ -39,6 +42,9 @@ def staff_view(action: Action | None) -> Callable[[View], View]:
             try:
                 return view(request, *args, **kwargs)
             except AccessDenied as err:  # an object-level "no" from a service
+                if err.alternative:  # e.g. the noodprocedure for a case not in one's care
+                    messages.warning(request, str(err))
+                    return redirect(err.alternative)
                 raise PermissionDenied(str(err)) from None
 
         guarded.staff_action = action  # type: ignore[attr-defined]

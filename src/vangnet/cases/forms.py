@@ -220,6 +220,15 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=TEXT)
 
 
+class EmergencyReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why must you open this case now?"),
+        max_length=1000,
+        widget=TEXT,
+        error_messages={"required": _("State why you must open this case now.")},
+    )
+
+
 class RespondForm(forms.Form):
     text = forms.CharField(label=_("Response (optional)"), required=False, widget=TEXT)
 

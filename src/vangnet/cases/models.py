@@ -330,6 +330,8 @@ class EmergencyContact(CasePart):
     name = EncryptedTextField(_("name"))
     phone = EncryptedTextField(_("phone"))
     at = models.DateTimeField(auto_now_add=True)
+    # Set when the person is flagged as (suspected) perpetrator: the row ends, it stays on record.
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -395,6 +397,8 @@ class ShareConsent(CasePart):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the consenting parent is flagged as (suspected) perpetrator: it no longer counts.
+    void_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -427,3 +431,20 @@ class Disclosure(CasePart):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class EmergencyAccess(CasePart):
+    """A noodprocedure: a case worker opens a case they do not hold, for a stated reason.
+
+    The grant runs for a few hours; every look and change under it is marked `emergency` in
+    the access log, and supervisors and administrators review the grants.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"))
+    at = models.DateTimeField(auto_now_add=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -1,11 +1,13 @@
-"""Object rules for the cases app, registered in the one access policy (core.access)."""
+"""Object rules of the cases app. core.access.POLICY names them; nothing registers itself."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from vangnet.cases import ages
-from vangnet.cases.models import Person, Share
+from vangnet.cases.models import Case, EmergencyAccess, Person, Share
 from vangnet.core.access import Action, object_rule
 
 
@@ -13,9 +15,56 @@ def share_is_active(share: Share) -> bool:
     return share.revoked_at is None and share.valid_until >= ages.today()
 
 
+def _case_of(obj: Any) -> Case | None:
+    if isinstance(obj, Case):
+        return obj
+    case = getattr(obj, "case", None)
+    return case if isinstance(case, Case) else None
+
+
+def holds_case(user: Any, case: Case) -> bool:
+    """Need-to-know: the fixed caregiver, and the case worker who opened the case."""
+    return user.pk is not None and user.pk in (case.caregiver_id, case.created_by_id)
+
+
+def emergency_access_of(user: Any, case: Case) -> EmergencyAccess | None:
+    """The user's running noodprocedure grant on this case, if any."""
+    if user.pk is None:
+        return None
+    return (
+        EmergencyAccess.objects.filter(case=case, user_id=user.pk, until__gt=timezone.now())
+        .order_by("-until")
+        .first()
+    )
+
+
+def under_emergency_access(user: Any, case: Case) -> bool:
+    """True when the user reaches this case only through a noodprocedure (for the log)."""
+    if getattr(user, "pk", None) is None or holds_case(user, case):
+        return False
+    return emergency_access_of(user, case) is not None
+
+
+@object_rule(Action.CASE_WORK, Action.CASE_SHARE)
+def may_work_on_case(user: Any, obj: Any) -> bool:
+    """A case (or a part of one): its holder, or someone inside a noodprocedure grant."""
+    case = _case_of(obj)
+    if case is None:
+        return False
+    return holds_case(user, case) or emergency_access_of(user, case) is not None
+
+
+@object_rule(Action.CASE_EMERGENCY)
+def may_break_the_glass(user: Any, obj: Any) -> bool:
+    """Any case worker may use the noodprocedure on any case: it is logged and reviewed."""
+    return _case_of(obj) is not None
+
+
 @object_rule(Action.PARTNER_SHARES)
 def partner_may_see_share(user: Any, share: Share) -> bool:
     """Only the receiving organisation, only while the share runs, never a flagged person."""
+    if not isinstance(share, Share):
+        return False
     if not user.organisation or share.organisation.name != user.organisation:
         return False
     if not share_is_active(share):

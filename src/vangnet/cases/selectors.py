@@ -10,15 +10,17 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vangnet.cases import ages
+from vangnet.cases import ages, perpetrator
 from vangnet.cases.models import (
     CaregiverAssignment,
     Case,
     ChatConsent,
+    EmergencyAccess,
     Goal,
     PartnerOrganisation,
     Person,
@@ -27,7 +29,7 @@ from vangnet.cases.models import (
     Share,
     TransitionTask,
 )
-from vangnet.cases.policy import partner_may_see_share
+from vangnet.cases.policy import partner_may_see_share, under_emergency_access
 from vangnet.core.access import AccessDenied, Action, may
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
@@ -41,7 +43,28 @@ def _normalised(text: str) -> str:
     return " ".join(folded.lower().split())
 
 
-def get_case(*, reference: str) -> Case:
+class NeedToKnow(AccessDenied):
+    """The case exists, but the user neither holds it nor has a noodprocedure running on it."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(
+            _("This case is not in your care. Use the emergency procedure if you must open it."),
+            alternative=reverse("cases:emergency_access", args=[case.reference]),
+        )
+        self.case = case
+
+
+def get_case(*, reference: str, user: Any, action: Action = Action.CASE_WORK) -> Case:
+    """A case the user may work on (need-to-know); NeedToKnow names the emergency route."""
+    case = get_object_or_404(Case.objects.select_related("caregiver"), reference=reference)
+    if not may(user, action, case):
+        if may(user, Action.CASE_EMERGENCY, case):
+            raise NeedToKnow(case)
+        raise AccessDenied()
+    return case
+
+
+def get_case_for_emergency(*, reference: str) -> Case:
     return get_object_or_404(Case.objects.select_related("caregiver"), reference=reference)
 
 
@@ -77,10 +100,12 @@ class CaseRow:
     name: str
     milestones: Milestones
     transition_reminder: bool
+    in_care: bool = True  # False: the name is hidden (need-to-know); opening needs a reason
 
 
 def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[CaseRow]:
-    """Open cases, the caregiver's own first; the highest risk on top."""
+    """Open cases, the highest risk on top. Names only of cases the user may work on; the
+    others (with `everyone`) show their reference, found by reference, never by name."""
     cases = Case.objects.filter(status=Case.Status.OPEN).select_related("caregiver")
     if not everyone:
         cases = cases.filter(caregiver=user)
@@ -91,12 +116,20 @@ def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[Case
     wanted = _normalised(query)
     rows = []
     for case in cases:
-        if wanted and wanted not in _normalised(case.name) and wanted != case.reference.lower():
+        in_care = may(user, Action.CASE_WORK, case)
+        by_name = in_care and wanted in _normalised(case.name)
+        if wanted and not by_name and wanted != case.reference.lower():
             continue
         stones = Milestones.of(case, today)
         reminder = stones.show_transition_plan and case.open_transition_tasks > 0
         rows.append(
-            CaseRow(case=case, name=case.name, milestones=stones, transition_reminder=reminder)
+            CaseRow(
+                case=case,
+                name=case.name if in_care else "",
+                milestones=stones,
+                transition_reminder=reminder and in_care,
+                in_care=in_care,
+            )
         )
     rows.sort(key=lambda row: (RISK_ORDER[row.case.risk_level], row.name.lower()))
     return rows
@@ -161,11 +194,14 @@ class CaseOverview:
     child_case_person_flagged: bool
     share_views: dict[int, tuple[int, datetime]]
     organisations: list[PartnerOrganisation] = field(default_factory=list)
+    emergency_contacts: list[Any] = field(default_factory=list)
+    emergency: bool = False  # the reader is here through a noodprocedure
 
 
 def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> CaseOverview:
     """Everything on the case page; the look is logged."""
     log_access(
+        emergency=under_emergency_access(user, case),
         user=user,
         event=Event.CASE_OPEN,
         role=role,
@@ -199,6 +235,8 @@ def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> 
         child_case_person_flagged=bool(child_person and child_person.is_suspected_perpetrator),
         share_views=_share_views(case),
         organisations=list(PartnerOrganisation.objects.all()),
+        emergency_contacts=list(perpetrator.active_emergency_contacts(case)),
+        emergency=under_emergency_access(user, case),
     )
 
 
@@ -249,6 +287,7 @@ def case_timeline(
 ) -> list[TimelineEntry]:
     """One chronological line of everything in the case, newest first; the look is logged."""
     log_access(
+        emergency=under_emergency_access(user, case),
         user=user,
         event=Event.CASE_OPEN,
         role=role,
@@ -409,7 +448,8 @@ def read_share(*, share_id: int, user: Any, role: str, access_point: str) -> Sha
         client_ref=share.case.reference,
         on_behalf_of=user.organisation,
     )
-    return SharedRecord(share=share, data=json.loads(share.snapshot))
+    data = perpetrator.filter_output(share.case, json.loads(share.snapshot))
+    return SharedRecord(share=share, data=data)
 
 
 def shares_for_partner(*, share_id: int, user: Any) -> Share:
@@ -417,6 +457,22 @@ def shares_for_partner(*, share_id: int, user: Any) -> Share:
     if not may(user, Action.PARTNER_SHARES, share):
         raise AccessDenied()
     return share
+
+
+# --- the noodprocedure, reviewed ------------------------------------------------------------
+
+
+def emergency_accesses(*, user: Any, role: str, access_point: str) -> list[EmergencyAccess]:
+    """Every use of the noodprocedure, newest first, for supervisors; the read is logged."""
+    log_access(
+        user=user,
+        event=Event.ACCESS_LOG_READ,
+        role=role,
+        access_point=access_point,
+        record_type="emergency_access",
+        detail="noodprocedure review",
+    )
+    return list(EmergencyAccess.objects.select_related("case", "user")[:500])
 
 
 # --- the client's own view of who looked ----------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -16,12 +16,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.cases import ages
+from vangnet.cases import ages, perpetrator
 from vangnet.cases.models import (
     CaregiverAssignment,
     Case,
     ChatConsent,
     Disclosure,
+    EmergencyAccess,
     EmergencyContact,
     Goal,
     PartnerOrganisation,
@@ -39,6 +40,7 @@ from vangnet.cases.models import (
     Threat,
     TransitionTask,
 )
+from vangnet.cases.policy import under_emergency_access
 from vangnet.core.access import Action, may, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
@@ -46,6 +48,7 @@ from vangnet.core.models import AccessLogEntry
 Event = AccessLogEntry.Event
 CONSENT_OWN_FROM_AGE = 12  # from 12 the client's own consent is needed (WGBO)
 CONSENT_ALONE_FROM_AGE = 16  # under 16 the parents with authority consent as well
+EMERGENCY_ACCESS_PERIOD = timedelta(hours=4)  # how long one noodprocedure opens a case
 
 
 class CaseError(Exception):
@@ -113,6 +116,7 @@ def _log(
 ) -> None:
     log_access(
         on_behalf_of=on_behalf_of,
+        emergency=under_emergency_access(user, case),
         user=user,
         event=event,
         role=role,
@@ -149,7 +153,7 @@ def _log_change(
 
 def _start_change(*, by: Any, case: Case) -> str:
     """Every change to a case: allowed by the policy, and only while the case is open."""
-    role = require(by, Action.CASE_WORK)
+    role = require(by, Action.CASE_WORK, case)
     _require_open(case)
     return role
 
@@ -171,6 +175,30 @@ def _bump_version(*, case: Case, expected_version: int | None, **changes: Any) -
 
 def _is_case_worker(user: Any) -> bool:
     return may(user, Action.CASE_WORK)
+
+
+# --- the noodprocedure ----------------------------------------------------------------------
+
+
+def open_by_emergency(*, case: Case, by: Any, reason: str, access_point: str) -> EmergencyAccess:
+    """Open a case one does not hold, for a stated reason: logged as an emergency, reviewed."""
+    role = require(by, Action.CASE_EMERGENCY, case)
+    reason = _required(reason, _("State why you must open this case now."))
+    grant = EmergencyAccess.objects.create(
+        case=case, user=by, reason=reason, until=timezone.now() + EMERGENCY_ACCESS_PERIOD
+    )
+    log_access(
+        user=by,
+        event=Event.CASE_EMERGENCY,
+        role=role,
+        access_point=access_point,
+        record_type="case",
+        record_id=case.reference,
+        client_ref=case.reference,
+        emergency=True,
+        detail=f"noodprocedure {grant.pk}",
+    )
+    return grant
 
 
 # --- the chat's door in ------------------------------------------------------------------
@@ -385,9 +413,13 @@ def add_person(
 def set_perpetrator_flag(
     *, person: Person, by: Any, flagged: bool, reason: str, access_point: str
 ) -> Person:
-    """Flag or unflag; removing the flag needs a reason, and both are logged."""
-    role = require(by, Action.CASE_WORK)
+    """Flag or unflag; removing the flag needs a reason, and both are logged.
+
+    Flagging removes the person, in the same transaction, from every place the perpetrator
+    rule covers; what was removed is in `person.removed_by_flag` (sentences for a notice).
+    """
     case = person.case
+    role = require(by, Action.CASE_WORK, case)
     _require_open(case)
     if person.is_suspected_perpetrator == flagged:
         raise CaseError(_("Nothing changed: the flag already has this value."))
@@ -398,8 +430,10 @@ def set_perpetrator_flag(
     with transaction.atomic():
         Person.objects.filter(pk=person.pk).update(is_suspected_perpetrator=flagged)
         person.refresh_from_db()
+        removed = perpetrator.remove_everywhere(person) if flagged else []
         PerpetratorFlagChange.objects.create(person=person, flagged=flagged, reason=reason, by=by)
         _bump_version(case=case, expected_version=None)
+    person.removed_by_flag = removed  # type: ignore[attr-defined]
     _log_change(
         case,
         by=by,
@@ -426,7 +460,7 @@ def inform_person(
     kind: str = Disclosure.Kind.INFORMATION,
 ) -> Disclosure:
     """Record information or a notification given to someone around the client."""
-    role = require(by, Action.CASE_WORK)
+    role = require(by, Action.CASE_WORK, person.case)
     _refuse_perpetrator(person)
     text = _required(text, _("Write down what you told this person."))
     disclosure = Disclosure.objects.create(
@@ -446,7 +480,7 @@ def inform_person(
 
 def export_record_for_person(*, person: Person, by: Any, access_point: str) -> str:
     """A copy of the record for a parent with authority (right of inspection)."""
-    role = require(by, Action.CASE_WORK)
+    role = require(by, Action.CASE_WORK, person.case)
     _refuse_perpetrator(person)
     case = person.case
     if not person.has_parental_authority:
@@ -454,7 +488,9 @@ def export_record_for_person(*, person: Person, by: Any, access_point: str) -> s
     if ages.age_on(case.date_of_birth, ages.today()) >= CONSENT_ALONE_FROM_AGE:
         raise CaseError(_("From 16 the client decides who sees the record; ask the client."))
     body = json.dumps(
-        build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY]), ensure_ascii=False, indent=2
+        perpetrator.filter_output(case, build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY])),
+        ensure_ascii=False,
+        indent=2,
     )
     Disclosure.objects.create(
         case=case, person=person, kind=Disclosure.Kind.EXPORT, text=body, by=by
@@ -483,8 +519,10 @@ def open_parent_case(
     summary: str = "",
 ) -> Case:
     """A parent or carer as a client in their own right, linked to the child's case."""
+    require(by, Action.CASE_WORK, child_case)
     if person.case_id != child_case.pk or person.relation != Person.Relation.PARENT_CARER:
         raise CaseError(_("Only a parent or carer of this client can get a case of their own."))
+    _refuse_perpetrator(person)
     if Case.objects.filter(child_case_person=person).exists():
         raise CaseError(_("This parent already has a case of their own."))
     return open_case(
@@ -582,7 +620,7 @@ def add_goal(*, case: Case, by: Any, text: str, access_point: str) -> Goal:
 
 
 def set_goal_status(*, goal: Goal, by: Any, status: str, access_point: str) -> Goal:
-    role = require(by, Action.CASE_WORK)
+    role = require(by, Action.CASE_WORK, goal.case)
     _require_open(goal.case)
     if status not in Goal.Status.values:
         raise CaseError(_("Choose a status from the list."))
@@ -641,7 +679,7 @@ def add_note(
 def complete_transition_task(
     *, task: TransitionTask, by: Any, note: str, access_point: str
 ) -> TransitionTask:
-    role = require(by, Action.CASE_WORK)
+    role = require(by, Action.CASE_WORK, task.case)
     _require_open(task.case)
     if task.done_at is not None:
         raise CaseError(_("This task is already done."))
@@ -755,7 +793,11 @@ def add_emergency_contact(
 
 
 def build_snapshot(case: Case, sections: Iterable[str]) -> dict[str, Any]:
-    """The selected parts of a case as plain data, frozen at the moment of sharing."""
+    """The selected parts of a case as plain data, frozen at the moment of sharing.
+
+    This is the stored form (with person ids); every reader gets it through
+    `perpetrator.filter_output`, the perpetrator rule's one filter, which drops the ids.
+    """
     wanted = set(sections)
     data: dict[str, Any] = {"reference": case.reference, "sections": sorted(wanted)}
     if Section.IDENTITY in wanted:
@@ -775,6 +817,7 @@ def build_snapshot(case: Case, sections: Iterable[str]) -> dict[str, Any]:
                 "relation": str(p.get_relation_display()),
                 "relation_detail": p.relation_detail,
                 "suspected_perpetrator": p.is_suspected_perpetrator,
+                "person_id": p.pk,
             }
             for p in case.people.filter(involved=True)
         ]
@@ -790,7 +833,8 @@ def build_snapshot(case: Case, sections: Iterable[str]) -> dict[str, Any]:
                 for m in case.safety_measures.all()
             ],
             "emergency_contacts": [
-                {"name": c.name, "phone": c.phone} for c in case.emergency_contacts.all()
+                {"name": c.name, "phone": c.phone, "person_id": c.person_id}
+                for c in perpetrator.active_emergency_contacts(case)
             ],
         }
     if Section.THREATS in wanted:
@@ -856,7 +900,7 @@ def share_with_partner(
     consenting_parents: Sequence[Person] = (),
 ) -> Share:
     """Share a selected part of a case for a stated purpose, on a stated basis, until a date."""
-    role = require(by, Action.CASE_SHARE)
+    role = require(by, Action.CASE_SHARE, case)
     _require_open(case)
     chosen = [s for s in Section.values if s in set(sections)]
     if not chosen or len(chosen) != len(set(sections)):
@@ -901,7 +945,7 @@ def share_with_partner(
 
 
 def revoke_share(*, share: Share, by: Any, reason: str, access_point: str) -> Share:
-    role = require(by, Action.CASE_SHARE)
+    role = require(by, Action.CASE_SHARE, share.case)
     if share.revoked_at is not None:
         raise CaseError(_("This share was already revoked."))
     reason = _required(reason, _("Write down why the share is revoked."))

@@ -87,7 +87,7 @@ def _handle(
     success: str,
 ) -> HttpResponse:
     """Run one case change from the case page; on a refusal show the page with the reason."""
-    case = selectors.get_case(reference=reference)
+    case = selectors.get_case(reference=reference, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Not saved: check the fields marked below."))
         return _case_page(request, case, {name: form}, status=400)
@@ -203,12 +203,12 @@ def open_from_chat(request: HttpRequest, consent_id: int) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _case_page(request, selectors.get_case(reference=reference))
+    return _case_page(request, selectors.get_case(reference=reference, user=request.user))
 
 
 @staff_view(Action.CASE_WORK)
 def timeline(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.get_case(reference=reference)
+    case = selectors.get_case(reference=reference, user=request.user)
     chosen = {k for k in request.GET.getlist("kind") if k in selectors.TIMELINE_KINDS}
     entries = selectors.case_timeline(
         case=case,
@@ -301,13 +301,19 @@ def _person(case: Case, person_id: int) -> Person:
 @require_POST
 def person_flag(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
-        return services.set_perpetrator_flag(
+        person = services.set_perpetrator_flag(
             person=_person(case, person_id),
             by=request.user,
             flagged=d["flagged"],
             reason=d["reason"],
             access_point=access_point_of(request),
         )
+        removed = getattr(person, "removed_by_flag", [])
+        if removed:
+            messages.warning(
+                request, _("Removed because of the flag: %(list)s.") % {"list": "; ".join(removed)}
+            )
+        return person
 
     return _handle(
         request,
@@ -344,7 +350,7 @@ def inform_person(request: HttpRequest, reference: str, person_id: int) -> HttpR
 @staff_view(Action.CASE_WORK)
 @require_POST
 def parent_case(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
-    case = selectors.get_case(reference=reference)
+    case = selectors.get_case(reference=reference, user=request.user)
     form = forms.ParentCaseForm(request.POST)
     if form.is_valid():
         try:
@@ -528,7 +534,7 @@ def add_safety_measure(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view(Action.CASE_WORK)
 @require_POST
 def add_emergency_contact(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.get_case(reference=reference)
+    case = selectors.get_case(reference=reference, user=request.user)
     form = forms.EmergencyContactForm(
         request.POST, prefix="emergency", people=list(case.people.all())
     )
@@ -553,7 +559,7 @@ def add_emergency_contact(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_SHARE)
 def share_case(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.get_case(reference=reference)
+    case = selectors.get_case(reference=reference, user=request.user, action=Action.CASE_SHARE)
     form = forms.ShareForm(
         request.POST or None, case=case, initial={"valid_until": ages.today() + SHARE_PERIOD}
     )
@@ -636,6 +642,48 @@ def partner_share(request: HttpRequest, share_id: int) -> HttpResponse:
         "cases/partner_share.html",
         {"record": record, "share": record.share, "data": record.data, "form": form},
     )
+
+
+# --- the noodprocedure -------------------------------------------------------------------
+
+
+@staff_view(Action.CASE_EMERGENCY)
+def emergency_access(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.get_case_for_emergency(reference=reference)
+    form = forms.EmergencyReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.open_by_emergency(
+                case=case,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                access_point=access_point_of(request),
+            )
+        except services.CaseError as err:
+            form.add_error("reason", str(err))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "You opened this case through the emergency procedure. Everything you do "
+                    "in it is marked as such in the access log and reviewed."
+                ),
+            )
+            return redirect(_case_url(case))
+    return render(
+        request,
+        "cases/emergency_access.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view(Action.CASE_EMERGENCY_REVIEW)
+def emergency_review(request: HttpRequest) -> HttpResponse:
+    grants = selectors.emergency_accesses(
+        user=request.user, role=_role(request), access_point=access_point_of(request)
+    )
+    return render(request, "cases/emergency_review.html", {"grants": grants})
 
 
 # --- the client's access report -----------------------------------------------------------

@@ -20,7 +20,7 @@ from vangnet.chat.models import Conversation, Message
 from vangnet.chat.protocol import Frame, FrameError
 from vangnet.chat.ratelimit import message_limiter
 from vangnet.chat.services import ChatError, Outcome
-from vangnet.core.access import AccessDenied, Action, may
+from vangnet.core.access import AccessDenied, Action, may, socket_user_may
 
 logger = logging.getLogger(__name__)
 
@@ -597,17 +597,8 @@ class ConsoleConsumer(ChatSocket):
 
 
 def _verified_console_user(scope: dict[str, Any]) -> bool:
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.models import Device
-
-    user = scope.get("user")
-    session = scope.get("session")
-    if user is None or not user.is_authenticated or session is None:
-        return False
-    device = Device.from_persistent_id(session.get(DEVICE_ID_SESSION_KEY) or "")
-    if device is None or device.user_id != user.pk or not device.confirmed:
-        return False
-    return may(user, Action.CHAT_CONSOLE)
+    """The one policy's question for sockets: verified staff, fresh session, console allowed."""
+    return socket_user_may(scope, Action.CHAT_CONSOLE)
 
 
 def _console_language(scope: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ class AccessLogEntry(models.Model):
         CASE_OPEN = "case.open", _("Case opened")
         CASE_CHANGE = "case.change", _("Case changed")
         CASE_CREATE = "case.create", _("Case created")
+        CASE_EMERGENCY = "case.emergency", _("Case opened through the emergency procedure")
         SHARE_CREATE = "share.create", _("Shared with partner")
         SHARE_VIEW = "share.view", _("Share viewed by partner")
         SHARE_RESPOND = "share.respond", _("Partner responded to share")
@@ -36,6 +37,7 @@ class AccessLogEntry(models.Model):
         CLIENT_ACCESS_REPORT = "accesslog.client_report", _("Client access report produced")
         SETTING_CHANGE = "setting.change", _("Setting changed")
         EXPORT = "export", _("Data exported")
+        ADMIN_READ = "admin.read", _("Records read in the admin")
 
     at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
     event = models.CharField(_("what happened"), max_length=40, choices=Event.choices)
