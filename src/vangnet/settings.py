@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "channels",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "csp",
     "vangnet.core",
     "vangnet.accounts",
@@ -70,11 +69,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "vangnet.accounts.changes.ActorMiddleware",  # who changes a staff member's access
     "vangnet.accounts.middleware.InactivityLogoutMiddleware",  # after messages: it leaves one
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "vangnet.core.middleware.PrivacyHeadersMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vangnet.urls"
@@ -152,27 +151,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 OTP_TOTP_ISSUER = "Vangnet"
 
-AXES_FAILURE_LIMIT = int(os.environ.get("VANGNET_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("VANGNET_LOGIN_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Never store a visitor's IP address or user agent, not even for failed staff logins.
-AXES_CLIENT_IP_CALLABLE = "vangnet.accounts.lockout.no_client_ip"
-AXES_HANDLER = "vangnet.accounts.lockout.NoDeviceDataHandler"
-AXES_IPWARE_META_PRECEDENCE_ORDER: list[str] = []
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "vangnet.accounts.lockout.locked_out_response"
-AXES_VERBOSE = False
-# Lockout by user name only is deliberate: counting per IP would mean storing visitor IPs.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_DISABLE_ACCESS_LOG = True
+# Failed logins are throttled per user name and browser (accounts.lockout): a stranger who
+# knows a user name cannot keep that counsellor out. No address or user agent is stored.
+VANGNET_LOGIN_FAILURE_LIMIT = int(os.environ.get("VANGNET_LOGIN_FAILURE_LIMIT", "5"))
+VANGNET_LOGIN_WINDOW_HOURS = float(os.environ.get("VANGNET_LOGIN_COOLOFF_HOURS", "1"))
 
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -271,6 +259,5 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.channels.server": {"level": "ERROR"},
         "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
-        "axes": {"level": "WARNING"},
     },
 }

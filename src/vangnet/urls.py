@@ -2,10 +2,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from django_otp.admin import OTPAdminSite
+from vangnet.accounts.admin_site import VangnetAdminSite
 
-# The admin asks for the same second factor as every staff page.
-admin.site.__class__ = OTPAdminSite
+# The admin: the staff login's door and second factor, the policy's roles, every look logged.
+admin.site.__class__ = VangnetAdminSite
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

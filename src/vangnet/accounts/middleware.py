@@ -12,7 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-LAST_SEEN_KEY = "vangnet_last_seen"
+from vangnet.accounts import signals
+from vangnet.accounts.changes import announce_access_ended
+from vangnet.core.access import SESSION_LAST_SEEN_KEY, session_is_fresh
+
+LAST_SEEN_KEY = SESSION_LAST_SEEN_KEY  # the session key, shared with the socket's check
 
 
 class InactivityLogoutMiddleware:
@@ -22,9 +26,10 @@ class InactivityLogoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
-            last_seen = request.session.get(LAST_SEEN_KEY, now)
-            if now - last_seen > settings.VANGNET_INACTIVITY_TIMEOUT:
+            if not session_is_fresh(request.session, now):
+                user_id = request.user.pk
                 logout(request)
+                announce_access_ended(user_id, signals.REASON_TIMEOUT)
                 messages.info(request, _("You were logged out after a period of inactivity."))
                 return redirect(settings.LOGIN_URL)
             request.session[LAST_SEEN_KEY] = now

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.accounts.models import StaffChange
 from vangnet.core.access import Action
 from vangnet.core.audit import access_point_of, log_access
 from vangnet.core.models import AccessLogEntry
@@ -29,6 +30,8 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
             _("Who looked at a client's record"),
             "cases:client_access_report",
         ),
+        (Action.CASE_EMERGENCY_REVIEW, _("Uses of the emergency procedure"), "cases:emergency_review"),
+        (Action.ACCESS_LOG_VIEW, _("Role changes"), "accounts:role_changes"),
     ]
     return [(action, label, reverse(name)) for action, label, name in candidates]
 
@@ -94,3 +97,15 @@ def read_access_log(
     if filters.until:
         entries = entries.filter(at__date__lte=filters.until)
     return entries
+
+
+def read_role_changes(*, reader: Any, role: str, request: Any) -> QuerySet[StaffChange]:
+    """Every change of a staff member's access, newest first; the read itself is logged."""
+    log_access(
+        user=reader,
+        event=AccessLogEntry.Event.ACCESS_LOG_READ,
+        role=role,
+        access_point=access_point_of(request),
+        record_type="staff_changes",
+    )
+    return StaffChange.objects.all()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),
+    path("role-changes/", views.role_changes, name="role_changes"),
 ]

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout, user_login_failed
+from django.conf import settings
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from vangnet.accounts import selectors
+from vangnet.accounts import lockout, selectors, signals
+from vangnet.accounts.changes import announce_access_ended
 from vangnet.accounts.decorators import staff_view
 from vangnet.accounts.forms import StaffLoginForm
 from vangnet.core.access import Action, may
@@ -22,39 +24,46 @@ WRONG_CREDENTIALS = gettext_lazy("The user name, password or code is not right. 
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
+    """The one staff login, for the admin too: password and code, throttled (accounts.lockout)."""
     form = StaffLoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
+        known = lockout.known_device(request, username)
+        if lockout.is_blocked(username, known):
+            return lockout.blocked_response(request, form)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if getattr(request, "axes_locked_out", False):
-            from vangnet.accounts.lockout import locked_out_response
-
-            return locked_out_response(request)
         device = match_token(user, form.cleaned_data["otp_token"].strip()) if user else None
         if user is None or device is None:
-            if user is not None:
-                # A right password with a wrong code counts as a failed attempt too.
-                user_login_failed.send(
-                    sender=__name__, credentials={"username": username}, request=request
-                )
+            # A wrong code counts exactly like a wrong password.
+            lockout.record_failure(username, known)
             error = str(WRONG_CREDENTIALS)
         else:
+            lockout.record_success(username, known)
             auth_login(request, user)  # a new session id (ASVS 7.2.4)
             otp_login(request, device)
             messages.success(request, _("You are logged in."))
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                 next_url = ""
-            return redirect(next_url or "accounts:home")
+            response = redirect(next_url or "accounts:home")
+            lockout.remember_device(response, username, known)
+            return response
     return render(request, "accounts/login.html", {"form": form, "error": error})
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    user_id = request.user.pk if request.user.is_authenticated else None
     logout(request)
+    if user_id is not None:
+        announce_access_ended(user_id, signals.REASON_LOGOUT)
     response = redirect("accounts:login")
-    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # Not "cookies": that would also forget that this browser is known (accounts.lockout).
+    # The session is flushed above; its cookie and the CSRF cookie are removed here.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    response.delete_cookie(settings.SESSION_COOKIE_NAME)
+    response.delete_cookie(settings.CSRF_COOKIE_NAME)
     return response
 
 
@@ -80,3 +89,15 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "accounts/access_log.html", {"page": page, "filters": filters})
+
+
+@staff_view(Action.ACCESS_LOG_VIEW)
+@require_safe
+def role_changes(request: HttpRequest) -> HttpResponse:
+    changes = selectors.read_role_changes(
+        reader=request.user,
+        role=request.role,  # type: ignore[attr-defined]
+        request=request,
+    )
+    page = Paginator(changes, 100).get_page(request.GET.get("page"))
+    return render(request, "accounts/role_changes.html", {"page": page})

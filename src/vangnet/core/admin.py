@@ -17,6 +17,9 @@ class AccessLogEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_module_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # not even for a superuser: the logged staff view is the only reader
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
