@@ -18,6 +18,8 @@ import sys
 def serve(argv: list[str]) -> None:
     import uvicorn
 
+    from vangnet.core.logfilter import uvicorn_log_config
+
     parser = argparse.ArgumentParser(prog="vangnet serve", description="Serve Vangnet over ASGI.")
     parser.add_argument("--host", default=os.environ.get("VANGNET_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("VANGNET_PORT", "8000")))
@@ -37,6 +39,8 @@ def serve(argv: list[str]) -> None:
         lifespan="off",  # Django has no lifespan events; saves a confusing log line
         ws_max_size=64 * 1024,
         log_level=os.environ.get("VANGNET_LOG_LEVEL", "info").lower(),
+        # Every handler drops client addresses (the server logs the peer of each socket).
+        log_config=uvicorn_log_config(),
     )
 
 

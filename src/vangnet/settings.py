@@ -5,6 +5,7 @@ Every variable read here is documented in the README's configuration table.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -248,12 +249,22 @@ VANGNET_CHAT_OPENING_HOURS = os.environ.get(
 # Where quick exit sends a visitor: a neutral page.
 VANGNET_QUICK_EXIT_URL = os.environ.get("VANGNET_QUICK_EXIT_URL", "https://www.knmi.nl/")
 
+LOG_LEVEL = os.environ.get("VANGNET_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL == "TRACE":  # the ASGI server's level below DEBUG (`vangnet serve`)
+    logging.addLevelName(5, "TRACE")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("VANGNET_LOG_LEVEL", "INFO").upper()},
+    "filters": {"no_address": {"()": "vangnet.core.logfilter.NoClientAddress"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_address"],  # no client address in any line, at any level
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Request logs carry paths and client addresses; anonymity forbids them for chat traffic.
         "django.request": {"level": "ERROR"},
