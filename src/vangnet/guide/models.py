@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from vangnet.guide import links
 
 from vangnet.guide.regions import Province
 
@@ -108,6 +111,7 @@ class Organisation(models.Model):
         max_length=300,
         help_text=_("Where the details come from (a web address or document)."),
     )
+
     checked_on = models.DateField(_("details last checked on"))
     verification = models.CharField(
         _("verification"),
@@ -132,6 +136,21 @@ class Organisation(models.Model):
                 name="guide_org_municipality_needs_place",
             ),
         ]
+
+    def clean(self) -> None:
+        """Links typed by staff: only https:// (or a path here for the chat), a real phone."""
+        errors: dict[str, list[ValidationError]] = {}
+        for field, check in (
+            ("chat_url", links.validate_chat_link),
+            ("website", links.validate_web_link),
+            ("phone", links.validate_phone),
+        ):
+            try:
+                check(getattr(self, field))
+            except ValidationError as err:
+                errors[field] = [err]
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self) -> str:
         return self.name

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.guide import markup
+from vangnet.guide import links, markup
 from vangnet.guide.hours import Interval, Schedule, Status
 from vangnet.guide.models import Audience, Organisation, Page
 
@@ -56,7 +56,9 @@ class DirectoryEntry:
     organisation: Organisation
     description: str
     hours_note: str
-    chat_url: str
+    chat_url: str  # "" when the saved value is not a safe link (guide.links)
+    website: str
+    phone_link: str
     status: Status
 
 
@@ -106,7 +108,7 @@ def _schedule(organisation: Organisation) -> Schedule:
 
 
 def _entry(organisation: Organisation, *, at: dt.datetime, language: str) -> DirectoryEntry:
-    chat_url = organisation.chat_url
+    chat_url = links.safe_chat_link(organisation.chat_url)
     if chat_url.startswith("/"):
         chat_url = translate_url(chat_url, language)
     return DirectoryEntry(
@@ -114,6 +116,8 @@ def _entry(organisation: Organisation, *, at: dt.datetime, language: str) -> Dir
         description=_in(language, organisation, "description"),
         hours_note=_in(language, organisation, "hours_note"),
         chat_url=chat_url,
+        website=links.safe_web_link(organisation.website),
+        phone_link=organisation.phone.replace(" ", "") if links.is_phone(organisation.phone) else "",
         status=_schedule(organisation).status_at(at),
     )
 
