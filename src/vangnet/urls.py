@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
+
 from vangnet.accounts.admin_site import VangnetAdminSite
 
 # The admin: the staff login's door and second factor, the policy's roles, every look logged.

@@ -88,7 +88,9 @@ def test_a_known_browser_of_another_user_gives_no_extra_tries(make_staff, settin
     me = make_staff(Role.COUNSELLOR)
     other = make_staff(Role.COUNSELLOR)
     browser = Client()
-    assert login(browser, me.user.username, STAFF_PASSWORD, current_totp(me.user)).status_code == 302
+    assert (
+        login(browser, me.user.username, STAFF_PASSWORD, current_totp(me.user)).status_code == 302
+    )
     _fail_until_blocked(other.user.username, settings)
     tried = login(browser, other.user.username, STAFF_PASSWORD, current_totp(other.user))
     assert tried.status_code == 429

@@ -38,9 +38,7 @@ def _share(case: Case, by: Any, organisation: Any, *, parents: list[Person] = ()
         return services.share_with_partner(
             basis=Share.Basis.CONSENT, client_consents=True, consenting_parents=parents, **common
         )
-    return services.share_with_partner(
-        basis=Share.Basis.MELDCODE, basis_detail="Stap 5", **common
-    )
+    return services.share_with_partner(basis=Share.Basis.MELDCODE, basis_detail="Stap 5", **common)
 
 
 def _partner_view(share: Share) -> dict[str, Any]:
@@ -139,7 +137,11 @@ def test_no_flagged_person_in_any_covered_output(
         persons.append(person)
         if spec["contact"]:
             services.add_emergency_contact(
-                case=case, by=case_worker, name="", phone=f"06-{i}0{i}", person=person,
+                case=case,
+                by=case_worker,
+                name="",
+                phone=f"06-{i}0{i}",
+                person=person,
                 access_point=AP,
             )
     shares: list[Share] = []
@@ -154,23 +156,39 @@ def test_no_flagged_person_in_any_covered_output(
                 )
             elif kind == "unflag":
                 services.set_perpetrator_flag(
-                    person=person, by=case_worker, flagged=False, reason="Weerlegd",
+                    person=person,
+                    by=case_worker,
+                    flagged=False,
+                    reason="Weerlegd",
                     access_point=AP,
                 )
             elif kind == "contact":
                 services.add_emergency_contact(
-                    case=case, by=case_worker, name="", phone=f"06-{person.pk}",
-                    person=person, access_point=AP,
+                    case=case,
+                    by=case_worker,
+                    name="",
+                    phone=f"06-{person.pk}",
+                    person=person,
+                    access_point=AP,
                 )
             elif kind == "parent_case":
                 services.open_parent_case(
-                    child_case=case, person=person, by=case_worker,
-                    date_of_birth=born_years_ago(40), access_point=AP,
+                    child_case=case,
+                    person=person,
+                    by=case_worker,
+                    date_of_birth=born_years_ago(40),
+                    access_point=AP,
                 )
             else:
-                parents = list(
-                    case.people.filter(has_parental_authority=True, is_suspected_perpetrator=False)
-                ) if arg else []
+                parents = (
+                    list(
+                        case.people.filter(
+                            has_parental_authority=True, is_suspected_perpetrator=False
+                        )
+                    )
+                    if arg
+                    else []
+                )
                 shares.append(_share(case, case_worker, police, parents=parents))
         except services.CaseError:
             pass  # refused by the rule (or not applicable): nothing may have changed

@@ -136,7 +136,9 @@ def test_search_before_create_finds_the_same_birthday_or_a_similar_name(make_cas
 
 def test_two_workers_editing_the_same_case_do_not_overwrite_each_other(make_case, colleague):
     case = make_case()
-    services.open_by_emergency(case=case, by=colleague, reason="Cliënt belt in nood", access_point=AP)
+    services.open_by_emergency(
+        case=case, by=colleague, reason="Cliënt belt in nood", access_point=AP
+    )
     seen_by_both = case.version
     mine = Case.objects.get(pk=case.pk)
     theirs = Case.objects.get(pk=case.pk)

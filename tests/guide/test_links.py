@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.conftest import verified_client
 from vangnet.core.roles import Role
 from vangnet.guide.models import Organisation
 
@@ -64,8 +63,14 @@ def test_the_admin_form_says_what_is_wrong_and_saves_nothing(staff_client):
         {f"hours-{k}": v for k, v in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()},
         chat_url="javascript:alert(document.domain)",
     )
-    for key in ("for_young_people", "for_parents", "for_professionals", "always_open",
-                "closed_on_public_holidays", "active"):
+    for key in (
+        "for_young_people",
+        "for_parents",
+        "for_professionals",
+        "always_open",
+        "closed_on_public_holidays",
+        "active",
+    ):
         if not data.get(key):
             data.pop(key, None)
     response = client.post(url, data)
@@ -80,7 +85,7 @@ def test_bad_data_saved_before_the_check_is_not_rendered_as_a_link(client):
     Organisation.objects.filter(pk=organisation.pk).update(
         chat_url="javascript:alert(document.domain)",
         website="//evil.example/x",
-        phone="0800\"onmouseover=alert(1)",
+        phone='0800"onmouseover=alert(1)',
     )
     page = client.get("/help/").content.decode()
     assert "javascript:" not in page

@@ -27,7 +27,7 @@ class StaffManagersOnly:
 
 
 @admin.register(User)
-class StaffAdmin(StaffManagersOnly, UserAdmin):  # type: ignore[misc,type-arg]
+class StaffAdmin(StaffManagersOnly, UserAdmin):  # type: ignore[type-arg]
     # Roles are groups; user-level permissions are not used by the policy, so not offered.
     fieldsets = (
         (None, {"fields": ("username", "password")}),

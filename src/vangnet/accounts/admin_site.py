@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -35,18 +34,19 @@ class VangnetAdminSite(admin.AdminSite):
         next_url = request.GET.get("next") or reverse("admin:index")
         return redirect_to_login(next_url)
 
-    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context: Any = None) -> Any:
         from vangnet.accounts.views import logout_view
 
         return logout_view(request)
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Any:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
 
         def logged(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if self.has_permission(request):
                 _log_record_page(request, kwargs)
-            return inner(request, *args, **kwargs)  # type: ignore[no-any-return]
+            response: HttpResponse = inner(request, *args, **kwargs)
+            return response
 
         logged.__dict__.update(inner.__dict__)
         return logged

@@ -24,11 +24,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vangnet.accounts import signals
 from vangnet.accounts.models import StaffChange, User
+from vangnet.core.access import COMMAND_LINE
 from vangnet.core.roles import Role
 
 What = StaffChange.What
-COMMAND_LINE = "command line"
-_actor: ContextVar[str] = ContextVar("vangnet_actor", default=COMMAND_LINE)
+_actor: ContextVar[str] = ContextVar("vangnet_actor", default=COMMAND_LINE.username)
 
 
 @contextmanager
@@ -124,6 +124,7 @@ def _record_role_change(
         return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
+    pairs: list[tuple[Any, set[int]]]
     if action == "post_clear":
         pairs = [(u, getattr(u, "_vangnet_cleared", set())) for u in instance._vangnet_clear_users]
         removed = True
@@ -145,7 +146,7 @@ def _record_role_change(
 @receiver(pre_save, sender=TOTPDevice, dispatch_uid="vangnet-staff-2fa-before")
 def _remember_device(sender: Any, instance: TOTPDevice, **kw: Any) -> None:
     before = TOTPDevice.objects.filter(pk=instance.pk).values("key", "confirmed").first()
-    instance._vangnet_before = before if instance.pk else None  # type: ignore[attr-defined]
+    instance._vangnet_before = before if instance.pk else None
 
 
 @receiver(post_save, sender=TOTPDevice, dispatch_uid="vangnet-staff-2fa-saved")

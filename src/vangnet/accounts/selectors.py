@@ -30,7 +30,11 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
             _("Who looked at a client's record"),
             "cases:client_access_report",
         ),
-        (Action.CASE_EMERGENCY_REVIEW, _("Uses of the emergency procedure"), "cases:emergency_review"),
+        (
+            Action.CASE_EMERGENCY_REVIEW,
+            _("Uses of the emergency procedure"),
+            "cases:emergency_review",
+        ),
         (Action.ACCESS_LOG_VIEW, _("Role changes"), "accounts:role_changes"),
     ]
     return [(action, label, reverse(name)) for action, label, name in candidates]

@@ -488,7 +488,9 @@ def export_record_for_person(*, person: Person, by: Any, access_point: str) -> s
     if ages.age_on(case.date_of_birth, ages.today()) >= CONSENT_ALONE_FROM_AGE:
         raise CaseError(_("From 16 the client decides who sees the record; ask the client."))
     body = json.dumps(
-        perpetrator.filter_output(case, build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY])),
+        perpetrator.filter_output(
+            case, build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY])
+        ),
         ensure_ascii=False,
         indent=2,
     )

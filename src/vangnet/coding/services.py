@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from vangnet.chat.models import Conversation
 from vangnet.coding import codebook, contact_csv
 from vangnet.coding.models import Channel, Contact, ContactRevision, NotCodeableReason
-from vangnet.core.access import AccessDenied, Action, may, object_rule, require
+from vangnet.core.access import COMMAND_LINE, AccessDenied, Action, may, object_rule, require
 from vangnet.monitor.summary import month_index, refresh_months
 
 
@@ -180,8 +180,7 @@ def import_contacts(*, source: TextIO, batch: str, by: Any = None) -> ImportResu
 
     `by` is the staff member importing through the web; None is the operator at the command line.
     """
-    if by is not None:
-        require(by, Action.CONTACT_IMPORT)
+    require(COMMAND_LINE if by is None else by, Action.CONTACT_IMPORT)
     report = contact_csv.parse(source, today=timezone.localdate())
     if report.errors:
         raise ImportFailed(report.errors)

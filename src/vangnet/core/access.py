@@ -185,6 +185,28 @@ class _RoleActions(Mapping[Role, frozenset[Action]]):
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = _RoleActions()
 
 
+class _CommandLine:
+    """The operator at the server's command line (management commands).
+
+    Shell access to the server means access to its keys and database, so the operator holds
+    the administrator's role, no more: commands ask `require(COMMAND_LINE, action)` like any
+    view, and the access log names them "command line".
+    """
+
+    is_authenticated = True
+    is_active = True
+    pk = None
+    username = "command line"
+    organisation = ""
+    _vangnet_roles = (Role.ADMINISTRATOR,)
+
+    def __str__(self) -> str:
+        return self.username
+
+
+COMMAND_LINE: Any = _CommandLine()
+
+
 def roles_of(user: Any) -> list[Role]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []

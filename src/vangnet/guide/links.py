@@ -54,7 +54,7 @@ def safe_web_link(value: str) -> str:
 def validate_chat_link(value: str) -> None:
     if value and not (is_https_link(value) or is_site_path(value)):
         raise ValidationError(
-            _("Enter a full address starting with https://, or a path on this site such as /chat/."),
+            _("Enter an address starting with https://, or a path on this site like /chat/."),
             code="unsafe_link",
         )
 

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.guide import links
-
 from vangnet.guide.regions import Province
 
 
@@ -137,6 +136,9 @@ class Organisation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     def clean(self) -> None:
         """Links typed by staff: only https:// (or a path here for the chat), a real phone."""
         errors: dict[str, list[ValidationError]] = {}
@@ -151,9 +153,6 @@ class Organisation(models.Model):
                 errors[field] = [err]
         if errors:
             raise ValidationError(errors)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class OpeningHours(models.Model):

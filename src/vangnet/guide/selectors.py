@@ -117,7 +117,9 @@ def _entry(organisation: Organisation, *, at: dt.datetime, language: str) -> Dir
         hours_note=_in(language, organisation, "hours_note"),
         chat_url=chat_url,
         website=links.safe_web_link(organisation.website),
-        phone_link=organisation.phone.replace(" ", "") if links.is_phone(organisation.phone) else "",
+        phone_link=organisation.phone.replace(" ", "")
+        if links.is_phone(organisation.phone)
+        else "",
         status=_schedule(organisation).status_at(at),
     )
 

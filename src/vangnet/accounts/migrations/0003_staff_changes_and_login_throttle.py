@@ -6,40 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_role_groups'),
+        ("accounts", "0002_role_groups"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginThrottle',
+            name="LoginThrottle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('window_start', models.DateTimeField()),
-                ('blocked_until', models.DateTimeField(blank=True, null=True)),
-                ('times_blocked', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("window_start", models.DateTimeField()),
+                ("blocked_until", models.DateTimeField(blank=True, null=True)),
+                ("times_blocked", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'default_permissions': (),
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='StaffChange',
+            name="StaffChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when (UTC)')),
-                ('actor', models.CharField(max_length=150, verbose_name='changed by')),
-                ('subject_username', models.CharField(max_length=150, verbose_name='user name')),
-                ('what', models.CharField(choices=[('created', 'Account created'), ('role_added', 'Role given'), ('role_removed', 'Role taken away'), ('password', 'Password changed'), ('2fa_added', 'Second factor added'), ('2fa_removed', 'Second factor removed'), ('2fa_changed', 'Second factor changed'), ('activated', 'Account activated'), ('deactivated', 'Account deactivated'), ('superuser_on', 'Superuser status given'), ('superuser_off', 'Superuser status taken away'), ('staff_on', 'Admin site access given'), ('staff_off', 'Admin site access taken away')], max_length=20, verbose_name='what')),
-                ('detail', models.CharField(blank=True, max_length=150, verbose_name='detail')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="when (UTC)"
+                    ),
+                ),
+                ("actor", models.CharField(max_length=150, verbose_name="changed by")),
+                ("subject_username", models.CharField(max_length=150, verbose_name="user name")),
+                (
+                    "what",
+                    models.CharField(
+                        choices=[
+                            ("created", "Account created"),
+                            ("role_added", "Role given"),
+                            ("role_removed", "Role taken away"),
+                            ("password", "Password changed"),
+                            ("2fa_added", "Second factor added"),
+                            ("2fa_removed", "Second factor removed"),
+                            ("2fa_changed", "Second factor changed"),
+                            ("activated", "Account activated"),
+                            ("deactivated", "Account deactivated"),
+                            ("superuser_on", "Superuser status given"),
+                            ("superuser_off", "Superuser status taken away"),
+                            ("staff_on", "Admin site access given"),
+                            ("staff_off", "Admin site access taken away"),
+                        ],
+                        max_length=20,
+                        verbose_name="what",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=150, verbose_name="detail")),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'default_permissions': (),
+                "ordering": ["-at", "-id"],
+                "default_permissions": (),
             },
         ),
     ]

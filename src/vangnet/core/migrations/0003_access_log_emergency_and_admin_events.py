@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_access_log_append_only'),
+        ("core", "0002_access_log_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='event',
-            field=models.CharField(choices=[('transcript.read', 'Transcript read'), ('chat.read_along', 'Chat read along'), ('case.open', 'Case opened'), ('case.change', 'Case changed'), ('case.create', 'Case created'), ('case.emergency', 'Case opened through the emergency procedure'), ('share.create', 'Shared with partner'), ('share.view', 'Share viewed by partner'), ('share.respond', 'Partner responded to share'), ('share.revoke', 'Share revoked'), ('accesslog.read', 'Access log read'), ('accesslog.client_report', 'Client access report produced'), ('setting.change', 'Setting changed'), ('export', 'Data exported'), ('admin.read', 'Records read in the admin')], max_length=40, verbose_name='what happened'),
+            model_name="accesslogentry",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("transcript.read", "Transcript read"),
+                    ("chat.read_along", "Chat read along"),
+                    ("case.open", "Case opened"),
+                    ("case.change", "Case changed"),
+                    ("case.create", "Case created"),
+                    ("case.emergency", "Case opened through the emergency procedure"),
+                    ("share.create", "Shared with partner"),
+                    ("share.view", "Share viewed by partner"),
+                    ("share.respond", "Partner responded to share"),
+                    ("share.revoke", "Share revoked"),
+                    ("accesslog.read", "Access log read"),
+                    ("accesslog.client_report", "Client access report produced"),
+                    ("setting.change", "Setting changed"),
+                    ("export", "Data exported"),
+                    ("admin.read", "Records read in the admin"),
+                ],
+                max_length=40,
+                verbose_name="what happened",
+            ),
         ),
     ]

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vangnet.accounts.models import User
 from vangnet.accounts.services import create_staff
+from vangnet.core.access import COMMAND_LINE, Action, require
 from vangnet.core.roles import Role
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require(COMMAND_LINE, Action.STAFF_MANAGE)  # the one policy, for commands too
         username = options["username"]
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A staff member called {username!r} already exists.")
