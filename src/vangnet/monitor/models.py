@@ -4,7 +4,9 @@
 contacts gave each answer. The monitor and the yearly report add up these cells (a few thousand
 rows) instead of scanning every contact, which keeps a page fast at a million contacts. The
 measure columns follow the codebook: a code added in a new codebook version becomes a column
-through a migration (`makemigrations monitor`).
+through a migration (`makemigrations monitor`). Next to every count a cell keeps the sum of
+the record keys of the contacts it counts (`<measure>_key`), from which the published, perturbed
+number follows (`monitor/cellkey.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ SPECIAL_MEASURES = ("parent_perp_over_2y",)
 
 def measure_name(question: str, code: str) -> str:
     return f"{question}_{code}"
+
+
+def key_column(column: str) -> str:
+    """The column holding the sum of the record keys of the contacts counted in `column`."""
+    return f"{column}_key"
 
 
 def measure_columns() -> list[str]:
@@ -44,6 +51,7 @@ class MonthlyCell(models.Model):
     forms = models.PositiveIntegerField()
     is_victim = models.BooleanField()
     n = models.PositiveIntegerField()
+    n_key = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["month"], name="monitor_cell_month_idx")]
@@ -54,6 +62,8 @@ class MonthlyCell(models.Model):
 
 for _column in measure_columns():
     MonthlyCell.add_to_class(_column, models.PositiveIntegerField(default=0))
+    # The cell-key method (disclosure.md) needs, next to each count, its contacts' key sum.
+    MonthlyCell.add_to_class(key_column(_column), models.BigIntegerField(default=0))
 
 
 class SummaryMonth(models.Model):
