@@ -215,19 +215,21 @@ def import_contacts(
 
     def write(chunk: list[tuple[int, Contact]]) -> None:
         if not allow_duplicates:
-            prints = {contact.import_fingerprint: line for line, contact in chunk}
-            seen = Contact.objects.filter(
-                pk__lte=earlier, import_fingerprint__in=list(prints)
-            ).values_list("import_fingerprint", "import_batch")
-            for fingerprint, earlier_batch in seen.distinct():
-                fail(
-                    prints[fingerprint],
-                    _(
-                        "This row was already imported (from “%(batch)s”); "
-                        "import it again only if it is another contact."
+            lines: dict[str, list[int]] = {}
+            for line, contact in chunk:
+                lines.setdefault(contact.import_fingerprint, []).append(line)
+            seen = Contact.objects.filter(pk__lte=earlier, import_fingerprint__in=list(lines))
+            found = dict(seen.values_list("import_fingerprint", "import_batch"))
+            for fingerprint, earlier_batch in found.items():
+                for line in lines[fingerprint]:
+                    fail(
+                        line,
+                        _(
+                            "This row was already imported (from “%(batch)s”); "
+                            "import it again only if it is another contact."
+                        )
+                        % {"batch": earlier_batch},
                     )
-                    % {"batch": earlier_batch},
-                )
         if not error_count:
             Contact.objects.bulk_create([contact for _line, contact in chunk])
 

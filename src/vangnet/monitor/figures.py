@@ -208,6 +208,15 @@ class MonitorResult:
     by_year: dict[int, list[Shown]]
     distributions: list[Distribution]
     trend: list[TrendRow]
+    no_data: bool = False  # the whole year has no coded contact (saying so reveals nobody)
+
+    @property
+    def max_noise(self) -> int:
+        return cellkey.MAX_NOISE
+
+    @property
+    def protecting_label(self) -> str:
+        return disclosure.protecting_label()
 
     @property
     def previous(self) -> list[Shown] | None:
@@ -468,4 +477,5 @@ def monitor(
         by_year=by_year,
         distributions=_distributions(view, ("Y", year), min_cell),
         trend=trend,
+        no_data=not filters.active and counted.years.get(year, Counter())[key("n")] == 0,
     )

@@ -37,18 +37,8 @@ class MonitorForm(forms.Form):
             ("form", "exploitation_forms", _("Form of exploitation")),
         ):
             question = book.question(question_key)
-            self.fields[name] = forms.MultipleChoiceField(
-                label=label,
-                choices=[(c.code, c.label) for c in question.codes],
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
-        self.fields["channel"] = forms.MultipleChoiceField(
-            label=_("Channel"),
-            choices=Channel.choices,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
+            self.fields[name] = _one_or_all(label, [(c.code, c.label) for c in question.codes])
+        self.fields["channel"] = _one_or_all(_("Channel"), list(Channel.choices))
 
     def values(self, years: list[int]) -> tuple[int, str, Filters]:
         if not self.is_valid():
@@ -58,15 +48,30 @@ class MonitorForm(forms.Form):
             int(data["year"]),
             data.get("granularity") or "quarter",
             Filters(
-                roles=tuple(data["role"]),
-                age_bands=tuple(data["age_band"]),
-                forms=tuple(data["form"]),
-                channels=tuple(data["channel"]),
+                roles=_chosen(data["role"]),
+                age_bands=_chosen(data["age_band"]),
+                forms=_chosen(data["form"]),
+                channels=_chosen(data["channel"]),
             ),
         )
 
     def filter_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("role", "age_band", "form", "channel")]
+
+
+def _one_or_all(label: Any, choices: list[tuple[str, Any]]) -> forms.ChoiceField:
+    """One value per filter, or all: every extra combination of the same contacts would be one
+    more noisy view of them to average (docs/disclosure.md)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("All")), *choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+def _chosen(value: str) -> tuple[str, ...]:
+    return (value,) if value else ()
 
 
 class ThresholdForm(forms.Form):
