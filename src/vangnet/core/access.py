@@ -23,7 +23,11 @@ class Action(StrEnum):
     CONTACT_CORRECT_ANY = "coding.correct_any"  # correct another counsellor's coding
     CONTACT_IMPORT = "coding.import"
     MONITOR_VIEW = "monitor.view"
+    # Record-level (micro)data: only for a named researcher of an approved, running research
+    # project (object rule in monitor/projects.py); the role alone is not enough.
     MONITOR_EXPORT = "monitor.export"
+    RESEARCH_PROJECT_REQUEST = "monitor.project_request"
+    RESEARCH_PROJECT_APPROVE = "monitor.project_approve"  # object rule: a second person
     MONITOR_SET_THRESHOLD = "monitor.set_threshold"
     CASE_WORK = "cases.work"  # open, create and change case records
     CASE_SHARE = "cases.share"
@@ -45,10 +49,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CHAT_TRANSCRIPT,
             Action.CONTACT_REGISTER,
             Action.CONTACT_CORRECT_ANY,
+            Action.RESEARCH_PROJECT_APPROVE,
         }
     ),
     Role.CASE_WORKER: frozenset({Action.CASE_WORK, Action.CASE_SHARE}),
-    Role.RESEARCHER: frozenset({Action.MONITOR_VIEW, Action.MONITOR_EXPORT}),
+    Role.RESEARCHER: frozenset(
+        {Action.MONITOR_VIEW, Action.MONITOR_EXPORT, Action.RESEARCH_PROJECT_REQUEST}
+    ),
     Role.PARTNER: frozenset({Action.PARTNER_SHARES}),
     Role.ADMINISTRATOR: frozenset(
         {
@@ -57,6 +64,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.STAFF_MANAGE,
             Action.MONITOR_VIEW,
             Action.MONITOR_SET_THRESHOLD,
+            Action.RESEARCH_PROJECT_APPROVE,
             Action.CONTACT_IMPORT,
             Action.GUIDE_EDIT,
         }

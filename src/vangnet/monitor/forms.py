@@ -5,9 +5,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.accounts.models import User
 from vangnet.coding import codebook
 from vangnet.coding.models import Channel
+from vangnet.core.roles import Role
 from vangnet.monitor.figures import GRANULARITIES
+from vangnet.monitor.models import DEFAULT_K
+from vangnet.monitor.projects import MAX_K, MIN_K
 from vangnet.monitor.services import MAX_MIN_CELL
 from vangnet.monitor.tallies import Filters
 
@@ -78,3 +82,36 @@ class ThresholdForm(forms.Form):
     min_cell = forms.IntegerField(
         label=_("Smallest count shown"), min_value=1, max_value=MAX_MIN_CELL
     )
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 4}))
+    data_agreement = forms.CharField(label=_("Data agreement reference"), max_length=100)
+    researchers = forms.ModelMultipleChoiceField(
+        label=_("Researchers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    end_date = forms.DateField(
+        label=_("End date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    k = forms.IntegerField(
+        label=_("Smallest group in the export (k)"),
+        initial=DEFAULT_K,
+        min_value=MIN_K,
+        max_value=MAX_K,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["researchers"])
+        field.queryset = User.objects.filter(
+            is_active=True, groups__name=Role.RESEARCHER.value
+        ).order_by("username")
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
+
+
+class MicrodataForm(forms.Form):
+    """The query string of a project export; bad values fall back to the defaults."""
+
+    year = forms.IntegerField(required=False, min_value=1, max_value=9999)
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("parquet", "Parquet")], required=False)

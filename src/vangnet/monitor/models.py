@@ -11,6 +11,8 @@ number follows (`monitor/cellkey.py`).
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -94,3 +96,45 @@ class DisclosureThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.min_cell} ({self.set_at:%Y-%m-%d})"
+
+
+DEFAULT_K = 5
+
+
+def new_pseudonym_key() -> str:
+    return secrets.token_hex(32)
+
+
+class ResearchProject(models.Model):
+    """Record-level data leaves only for a project like this, approved by a second person."""
+
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"))
+    data_agreement = models.CharField(_("data agreement reference"), max_length=100)
+    researchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="research_projects", verbose_name=_("researchers")
+    )
+    end_date = models.DateField(_("end date"))
+    k = models.PositiveSmallIntegerField(
+        _("smallest group in the export (k)"), default=DEFAULT_K
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Per project, so that two projects' files cannot be joined on their pseudonyms.
+    pseudonym_key = models.CharField(max_length=64, default=new_pseudonym_key, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"RP-{self.pk}"
