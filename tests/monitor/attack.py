@@ -46,13 +46,18 @@ class Outcome:
     targets: int = 0
     hidden_targets: int = 0
     recovered: int = 0
-    by_attack: dict[str, int] = field(default_factory=dict)
+    by_attack: dict[str, int] = field(default_factory=dict)  # targets each attack recovered
+    tried_by: dict[str, int] = field(default_factory=dict)  # targets each attack tried
     attempts: int = 0
     pages: int = 0
 
     @property
     def rate(self) -> float:
         return self.recovered / self.targets if self.targets else 0.0
+
+    def rate_of(self, how: str) -> float:
+        tried = self.tried_by.get(how, 0)
+        return self.by_attack.get(how, 0) / tried if tried else 0.0
 
 
 def parse(html: str) -> tuple[dict[str, int], set[str]]:
@@ -198,18 +203,24 @@ def attack(
     outcome = Outcome(pages=len(seen))
     for page, observed in seen.items():
         for cell, true in observed.truth.items():
-            if not 1 <= true < min_cell:
+            on_page = cell in observed.hidden or cell in observed.shown
+            if not on_page or not 1 <= true < min_cell:
                 continue
             outcome.targets += 1
             outcome.hidden_targets += cell in observed.hidden
             tries = guesses.get((page, cell), {})
             outcome.attempts += bool(tries)
+            for how in tries:
+                outcome.tried_by[how] = outcome.tried_by.get(how, 0) + 1
             hits = [how for how, values in tries.items() if true in values]
             if hits:
                 outcome.recovered += 1
                 for how in hits:
                     outcome.by_attack[how] = outcome.by_attack.get(how, 0) + 1
     return outcome
+
+
+STRUCTURAL = ("partition", "complement", "same people")
 
 
 def _same_people(seen: dict[Page, Observed]) -> dict[tuple[Page, str], int]:

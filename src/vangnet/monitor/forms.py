@@ -109,9 +109,3 @@ class ProjectForm(forms.Form):
         ).order_by("username")
         field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
 
-
-class MicrodataForm(forms.Form):
-    """The query string of a project export; bad values fall back to the defaults."""
-
-    year = forms.IntegerField(required=False, min_value=1, max_value=9999)
-    format = forms.ChoiceField(choices=[("csv", "CSV"), ("parquet", "Parquet")], required=False)

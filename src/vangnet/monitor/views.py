@@ -12,7 +12,7 @@ from vangnet.core.access import AccessDenied, Action, may
 from vangnet.core.audit import access_point_of
 from vangnet.monitor import disclosure, microdata, report, selectors, services
 from vangnet.monitor import projects as projects_service
-from vangnet.monitor.forms import MicrodataForm, MonitorForm, ProjectForm, ThresholdForm
+from vangnet.monitor.forms import MonitorForm, ProjectForm, ThresholdForm
 from vangnet.monitor.models import DisclosureThreshold, ResearchProject
 
 
@@ -109,9 +109,8 @@ def approve_project(request: HttpRequest, pk: int) -> HttpResponse:
 def project_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The project's coarsened record-level file; every download is logged with the project."""
     project = _project_or_404(pk)
-    form = MicrodataForm(request.GET)
-    year = form.cleaned_data.get("year") if form.is_valid() else None
-    fmt = (form.cleaned_data.get("format") if form.is_valid() else "") or "csv"
+    year = _year_from(request, selectors.available_years().years)  # anything else: all years
+    fmt = "parquet" if request.GET.get("format") == "parquet" else "csv"
     try:
         data = selectors.project_microdata(user=request.user, project=project, year=year)
     except AccessDenied as err:
