@@ -116,7 +116,10 @@ def test_the_2020_ckm_table(load_rows):
     # Recruitment known for 62 + 52 victims; social media for 62 (the multi-choice combination).
     check("social_media", 62, 114)
     check("nude_images", 62, 250)
-    assert shown["victims"].percent_text == "88,3%"
+    # The percentage is of the published (perturbed) counts: near 250 / 283 = 88.3%.
+    victims = shown["victims"]
+    assert victims.percent == 100 * victims.numerator.published / victims.denominator.published
+    assert abs(victims.percent - 88.3) < 2.5
     assert shown["first_time"].denominator_label == figures.DEN_VICTIMS
     assert shown["minors"].denominator_label == figures.DEN_KNOWN
 
@@ -212,7 +215,7 @@ def test_the_2020_table_at_the_default_threshold_hides_only_what_it_must(load_ro
         "forms_other_combination",
         "forms_unknown_none",
     }
-    assert shown["first_time"].percent_text == "64,8%"
+    assert abs(shown["first_time"].percent - 64.8) < 3
 
 
 def test_quarters_are_named_in_dutch(load_rows):

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import csv
-import io
-
-import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from vangnet.core.models import AccessLogEntry
 from vangnet.core.roles import Role
-from vangnet.monitor import disclosure
+from tests.monitor import attack
+from vangnet.monitor import cellkey, disclosure
 
 V = {"role": "victim_self", "victim_exploited": "yes", "date": "2024-03-10"}
 
@@ -40,7 +37,9 @@ def test_dashboard_shows_counts_with_their_denominators(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("monitor:dashboard"), {"year": 2024, "granularity": "month"})
     page = response.content.decode()
-    assert "28" in page and "&lt;10" in page
+    shown, hidden = attack.parse(page)
+    assert abs(shown["Y2024|n@all"] - 28) <= cellkey.MAX_NOISE  # perturbed, never below 10
+    assert "Y2024|forms_ckm=labour@all" in hidden and "&lt;10" in page
     assert "of all contacts" in page or "van alle contacten" in page
     assert "<svg" in page and "<script" not in page
     assert 'style="' not in page
@@ -57,24 +56,6 @@ def test_threshold_change_is_for_administrators_and_logged(staff_client):
     assert entry.detail == "monitor.min_cell 10 -> 5"
 
 
-def test_exports_hold_coded_fields_and_pseudonyms_only(staff_client, load_rows):
-    load_rows([(12, {**V, "exploitation_forms": "sexual;criminal"})])
-    client, _user = staff_client(Role.RESEARCHER)
-    response = client.get(reverse("monitor:export"), {"year": 2024, "format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert len(rows) == 12
-    assert rows[0]["date"] == "2024-03"  # the month, never the day
-    assert rows[0]["exploitation_forms"] == "criminal;sexual"
-    assert len({row["contact_id"] for row in rows}) == 12
-    assert not any(row["contact_id"].isdigit() for row in rows)
-    parquet = client.get(reverse("monitor:export"), {"year": 2024, "format": "parquet"})
-    table = pq.read_table(io.BytesIO(parquet.content))
-    assert table.num_rows == 12 and "nickname" not in table.column_names
-    assert AccessLogEntry.objects.filter(event=AccessLogEntry.Event.EXPORT).count() == 2
-    admin, _admin = staff_client(Role.ADMINISTRATOR)
-    assert admin.get(reverse("monitor:export")).status_code == 403
-
-
 def test_report_command_writes_html_and_pdf(load_rows, tmp_path):
     load_rows([(30, {**V, "exploitation_forms": "sexual"}), (20, {**V, "date": "2023-05-01"})])
     html = tmp_path / "r.html"
@@ -84,3 +65,43 @@ def test_report_command_writes_html_and_pdf(load_rows, tmp_path):
     pdf = tmp_path / "r.pdf"
     call_command("report", "--year", "2024", "--format", "pdf", "--output", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_year_without_data_says_so(staff_client, load_rows):
+    load_rows([(25, {**V, "exploitation_forms": "sexual"})])
+    client, _user = staff_client(Role.RESEARCHER)
+    page = client.get(reverse("monitor:dashboard"), {"year": 2024}).content.decode()
+    assert 'id="no-data"' not in page
+    empty = client.get(reverse("monitor:dashboard"), {"year": 2099}).content.decode()
+    assert 'id="no-data"' not in empty  # not a year the monitor offers: the latest is shown
+    load_rows([(12, {**V, "date": "2022-05-01"})])  # 2023 lies between two years with data
+    page = client.get(reverse("monitor:dashboard"), {"year": 2023}).content.decode()
+    assert 'id="no-data"' in page and "&lt;10" not in page.split('id="no-data"')[1].split("</p>")[0]
+    report = client.get(reverse("monitor:report"), {"year": 2023}).content.decode()
+    assert 'id="no-data"' in report
+
+
+def test_hidden_counts_say_why(staff_client, load_rows):
+    # 3 labour cases are small; another form must be hidden with them, and it is not small.
+    load_rows(
+        [
+            (40, {**V, "exploitation_forms": "sexual"}),
+            (12, {**V, "exploitation_forms": "criminal"}),
+            (11, {**V, "exploitation_forms": "sexual;criminal"}),
+            (3, {**V, "exploitation_forms": "labour"}),
+        ]
+    )
+    client, _user = staff_client(Role.RESEARCHER)
+    page = client.get(reverse("monitor:dashboard"), {"year": 2024}).content.decode()
+    states = dict(attack.CELL_STATE.findall(page))
+    assert states["Y2024|forms_ckm=labour@all"] == "small"
+    protecting = [cell for cell, state in states.items() if state == "protecting"]
+    assert protecting, "a second count must protect the labour cases"
+    for cell, state, text in attack.CELL.findall(page):
+        if state == "protecting":
+            assert text == "verborgen"  # never "<10" for a count that is not below 10
+        elif state == "small":
+            assert text == "&lt;10"
+        else:
+            assert int(text) >= 10
+    assert "verstoord" in page  # the legend says the numbers are perturbed

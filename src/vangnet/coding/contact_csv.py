@@ -8,9 +8,10 @@ answers are `;`-separated codes; an empty cell or a missing question column mean
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
@@ -31,12 +32,7 @@ class ParsedRow:
     codebook_version: str
     channel: str
     answers: codebook.Answers
-
-
-@dataclass
-class ParseReport:
-    rows: list[ParsedRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    reference: str = ""
 
 
 def parse_date(text: str) -> date:
@@ -51,30 +47,31 @@ def parse_date(text: str) -> date:
         raise ValueError(_("“%(value)s” is not a date.") % {"value": text}) from None
 
 
-def parse(source: TextIO, *, today: date) -> ParseReport:
-    """Read every row; collect every bad row with its line number instead of stopping."""
-    report = ParseReport()
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+
+
+def parse(source: TextIO, *, today: date) -> Iterator[ParsedRow | RowError]:
+    """Read row by row (flat memory); a bad row is reported with its line number, not fatal."""
     reader = csv.DictReader(source)
     header = [name.strip() for name in (reader.fieldnames or [])]
     reader.fieldnames = header
     known_columns = set(REQUIRED) | set(OPTIONAL) | set(codebook.question_keys())
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in known_columns]
+    if missing:
+        yield RowError(1, _("Missing column(s): %(names)s.") % {"names": ", ".join(missing)})
+    if unknown:
+        yield RowError(1, _("Unknown column(s): %(names)s.") % {"names": ", ".join(unknown)})
     if missing or unknown:
-        if missing:
-            report.errors.append(
-                (1, _("Missing column(s): %(names)s.") % {"names": ", ".join(missing)})
-            )
-        if unknown:
-            report.errors.append(
-                (1, _("Unknown column(s): %(names)s.") % {"names": ", ".join(unknown)})
-            )
-        return report
+        return
     questions = [name for name in header if name in codebook.question_keys()]
     for raw in reader:
         line = reader.line_num
         if None in raw:
-            report.errors.append((line, _("This row has more cells than the header.")))
+            yield RowError(line, _("This row has more cells than the header."))
             continue
         try:
             contact_date = parse_date(raw["date"] or "")
@@ -88,18 +85,28 @@ def parse(source: TextIO, *, today: date) -> ParseReport:
         except (ValueError, codebook.CodebookError) as err:
             reference = (raw.get("contact_id") or "").strip()
             prefix = f"[{reference}] " if reference else ""
-            report.errors.append((line, prefix + str(err)))
+            yield RowError(line, prefix + str(err))
             continue
-        report.rows.append(
-            ParsedRow(
-                line=line,
-                contact_date=contact_date,
-                codebook_version=book.version,
-                channel=channel,
-                answers=answers,
-            )
+        yield ParsedRow(
+            line=line,
+            contact_date=contact_date,
+            codebook_version=book.version,
+            channel=channel,
+            answers=answers,
+            reference=(raw.get("contact_id") or "").strip(),
         )
-    return report
+
+
+def fingerprint(row: ParsedRow) -> str:
+    """The same row content gives the same digest (the line number does not count)."""
+    answers = sorted(
+        (key, ";".join(sorted(value)) if isinstance(value, frozenset) else value)
+        for key, value in row.answers.items()
+    )
+    text = repr(
+        (row.reference, row.contact_date.isoformat(), row.codebook_version, row.channel, answers)
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def header() -> list[str]:

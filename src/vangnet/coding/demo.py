@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from vangnet.coding import synthetic
 from vangnet.coding.models import Contact
-from vangnet.monitor.summary import refresh_all
+from vangnet.coding.signals import send_contacts_changed
 
 DEMO_CONTACTS = 4000
 DEMO_BATCH = "demo"
@@ -30,7 +30,9 @@ def load(out: TextIO) -> None:
             ),
             batch_size=1000,
         )
-        refresh_all()
+        send_contacts_changed(
+            Contact.objects.filter(import_batch=DEMO_BATCH).values_list("month", flat=True)
+        )
     out.write(
         f"Synthetic coded contacts: {DEMO_CONTACTS} over {today.year - 5}-{today.year} "
         "(marked synthetic in the monitor).\n"

@@ -7,11 +7,21 @@ transcript, no nickname: a contact links to its chat only by a nullable key.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.coding import codebook
+
+
+RECORD_KEY_BITS = 24
+
+
+def new_record_key() -> int:
+    """A contact's permanent random key for the monitor's cell-key perturbation (secret)."""
+    return secrets.randbits(RECORD_KEY_BITS)
 
 
 class Channel(models.TextChoices):
@@ -64,6 +74,11 @@ class Contact(models.Model):
     )
     source = models.CharField(max_length=10, choices=Source, default=Source.REGISTERED)
     import_batch = models.CharField(max_length=80, blank=True)
+    # A digest of the imported row and its occurrence in its file: a second import of the
+    # same rows is refused unless duplicates are asked for.
+    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # Drawn once, never changed, never exported: the same contacts always perturb alike.
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from vangnet.chat.models import Conversation
 from vangnet.coding import codebook, contact_csv
 from vangnet.coding.models import Channel, Contact, ContactRevision, NotCodeableReason
+from vangnet.coding.months import month_index
+from vangnet.coding.signals import send_contacts_changed
 from vangnet.core.access import COMMAND_LINE, AccessDenied, Action, may, object_rule, require
-from vangnet.monitor.summary import month_index, refresh_months
 
 
 class CodingError(Exception):
@@ -96,7 +98,7 @@ def register_contact(
             **book.to_columns(cleaned),
         )
         _record_revision(contact, by, cleaned)
-        refresh_months([contact.month])
+        send_contacts_changed([contact.month])
     return contact
 
 
@@ -153,7 +155,7 @@ def correct_contact(
         contact.not_codeable_reason = ""
         contact.save()
         _record_revision(contact, by, cleaned)
-        refresh_months({old_month, contact.month})
+        send_contacts_changed({old_month, contact.month})
     return contact
 
 
@@ -167,40 +169,102 @@ class ImportResult:
     months: int
 
 
+MAX_REPORTED_ERRORS = 200
+IMPORT_CHUNK = 2000
+
+
 class ImportFailed(CodingError):
-    """The file has bad rows; nothing was imported."""
+    """The file has bad rows; nothing was imported. `errors` holds the first of them."""
 
-    def __init__(self, errors: list[tuple[int, str]]) -> None:
+    def __init__(self, errors: list[tuple[int, str]], total: int | None = None) -> None:
         self.errors = errors
-        super().__init__(_("%(count)d bad row(s); nothing was imported.") % {"count": len(errors)})
+        self.total = len(errors) if total is None else total
+        super().__init__(
+            _("%(count)d bad row(s); nothing was imported.") % {"count": self.total}
+        )
 
 
-def import_contacts(*, source: TextIO, batch: str, by: Any = None) -> ImportResult:
+class _Rollback(Exception):
+    pass
+
+
+def import_contacts(
+    *, source: TextIO, batch: str, by: Any = None, allow_duplicates: bool = False
+) -> ImportResult:
     """Import coded contacts from the documented CSV format: all rows or none.
 
-    `by` is the staff member importing through the web; None is the operator at the command line.
+    Rows are read and written in chunks inside one transaction, so memory stays flat however
+    long the file. A row equal to one imported before (same reference, date, codebook version,
+    channel and answers) is refused unless `allow_duplicates`: importing a file twice would
+    double every figure. `by` is the staff member importing through the web; None is the
+    operator at the command line.
     """
     require(COMMAND_LINE if by is None else by, Action.CONTACT_IMPORT)
-    report = contact_csv.parse(source, today=timezone.localdate())
-    if report.errors:
-        raise ImportFailed(report.errors)
+    errors: list[tuple[int, str]] = []
+    error_count = 0
     months: set[int] = set()
-    with transaction.atomic():
-        contacts = []
-        for row in report.rows:
-            month = month_index(row.contact_date)
-            months.add(month)
-            contacts.append(
-                Contact(
-                    channel=row.channel,
-                    contact_date=row.contact_date,
-                    month=month,
-                    codebook_version=row.codebook_version,
-                    source=Contact.Source.IMPORTED,
-                    import_batch=batch[:80],
-                    **codebook.get(row.codebook_version).to_columns(row.answers),
-                )
-            )
-        Contact.objects.bulk_create(contacts, batch_size=2000)
-        refresh_months(months)
-    return ImportResult(imported=len(contacts), months=len(months))
+    imported = 0
+    earlier = Contact.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def fail(line: int, reason: str) -> None:
+        nonlocal error_count
+        error_count += 1
+        if len(errors) < MAX_REPORTED_ERRORS:
+            errors.append((line, reason))
+
+    def write(chunk: list[tuple[int, Contact]]) -> None:
+        if not allow_duplicates:
+            lines: dict[str, list[int]] = {}
+            for line, contact in chunk:
+                lines.setdefault(contact.import_fingerprint, []).append(line)
+            seen = Contact.objects.filter(pk__lte=earlier, import_fingerprint__in=list(lines))
+            found = dict(seen.values_list("import_fingerprint", "import_batch"))
+            for fingerprint, earlier_batch in found.items():
+                for line in lines[fingerprint]:
+                    fail(
+                        line,
+                        _(
+                            "This row was already imported (from “%(batch)s”); "
+                            "import it again only if it is another contact."
+                        )
+                        % {"batch": earlier_batch},
+                    )
+        if not error_count:
+            Contact.objects.bulk_create([contact for _line, contact in chunk])
+
+    try:
+        with transaction.atomic():
+            chunk: list[tuple[int, Contact]] = []
+            for row in contact_csv.parse(source, today=timezone.localdate()):
+                if isinstance(row, contact_csv.RowError):
+                    fail(row.line, row.reason)
+                    continue
+                month = month_index(row.contact_date)
+                months.add(month)
+                imported += 1
+                chunk.append((row.line, _contact_of(row, month, batch)))
+                if len(chunk) == IMPORT_CHUNK:
+                    write(chunk)
+                    chunk = []
+            write(chunk)
+            if error_count:
+                raise _Rollback
+            send_contacts_changed(months)
+    except _Rollback:
+        raise ImportFailed(sorted(errors), error_count) from None
+    except csv.Error as err:
+        raise ImportFailed([(0, _("This is not a CSV file: %(error)s") % {"error": err})]) from None
+    return ImportResult(imported=imported, months=len(months))
+
+
+def _contact_of(row: contact_csv.ParsedRow, month: int, batch: str) -> Contact:
+    return Contact(
+        channel=row.channel,
+        contact_date=row.contact_date,
+        month=month,
+        codebook_version=row.codebook_version,
+        source=Contact.Source.IMPORTED,
+        import_batch=batch[:80],
+        import_fingerprint=contact_csv.fingerprint(row),
+        **codebook.get(row.codebook_version).to_columns(row.answers),
+    )

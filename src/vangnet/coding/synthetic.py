@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from vangnet.coding import codebook
 from vangnet.coding.models import Channel, Contact
-from vangnet.monitor.summary import month_index
+from vangnet.coding.months import month_index
 
 Weighted = Sequence[tuple[str, float]]
 

@@ -35,7 +35,11 @@ class Action(StrEnum):
     CONTACT_CORRECT_ANY = "coding.correct_any"  # correct another counsellor's coding
     CONTACT_IMPORT = "coding.import"
     MONITOR_VIEW = "monitor.view"
+    # Record-level (micro)data: only for a named researcher of an approved, running research
+    # project (object rule in monitor/projects.py); the role alone is not enough.
     MONITOR_EXPORT = "monitor.export"
+    RESEARCH_PROJECT_REQUEST = "monitor.project_request"
+    RESEARCH_PROJECT_APPROVE = "monitor.project_approve"  # object rule: a second person
     MONITOR_SET_THRESHOLD = "monitor.set_threshold"
     CASE_WORK = "cases.work"  # open, create and change case records (need-to-know per case)
     CASE_EMERGENCY = "cases.emergency"  # open another's case through the noodprocedure
@@ -81,7 +85,9 @@ POLICY: tuple[Rule, ...] = (
     rule(Action.CONTACT_CORRECT_ANY, S),
     rule(Action.CONTACT_IMPORT, A),
     rule(Action.MONITOR_VIEW, R, A),
-    rule(Action.MONITOR_EXPORT, R),
+    rule(Action.MONITOR_EXPORT, R, on="vangnet.monitor.projects.may_export"),
+    rule(Action.RESEARCH_PROJECT_REQUEST, R),
+    rule(Action.RESEARCH_PROJECT_APPROVE, S, A, on="vangnet.monitor.projects.may_approve"),
     rule(Action.MONITOR_SET_THRESHOLD, A),
     rule(Action.CASE_WORK, W, on="vangnet.cases.policy.may_work_on_case"),
     rule(Action.CASE_EMERGENCY, W, on="vangnet.cases.policy.may_break_the_glass"),

@@ -1,4 +1,7 @@
-"""Disclosure control: which counts may be shown.
+"""Disclosure control: which counts may be shown (docs/disclosure.md has the whole method).
+
+Every count that is shown is also perturbed by the cell-key method (`cellkey.py`); that is what
+protects against comparing pages. The rules here decide what is hidden:
 
 1. Primary: a count below the threshold is hidden (shown as "<10").
 2. Secondary: in every set of counts that add up to another count (a partition: a question's
@@ -88,4 +91,10 @@ def complement_risks(
 
 
 def hidden_label(min_cell: int) -> str:
+    """A count hidden because it is small (primary suppression)."""
     return _("<%(min)d") % {"min": min_cell}
+
+
+def protecting_label() -> str:
+    """A count hidden, though not small, so that it cannot give a small one away (secondary)."""
+    return _("hidden")

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.coding import codebook
-from vangnet.monitor import disclosure, tallies
+from vangnet.monitor import cellkey, disclosure, tallies
 from vangnet.monitor.tallies import FORMS_CKM, Filters, Tally, key
 
 DEN_ALL = _("of all contacts")
@@ -107,14 +107,35 @@ TREND_FIGURES = tuple(f for f in CKM_FIGURES if f.trend)
 Bucket = Hashable  # ("Y", year), ("Q", quarter index) or ("M", month index)
 
 
+SMALL = "small"  # hidden: below the threshold
+PROTECTING = "protecting"  # hidden: not small, but it would give a small count away
+
+
 @dataclass(frozen=True)
 class Number:
+    """One count: the truth (`count`, never rendered) and what is published of it."""
+
     count: int
     hidden: bool
     min_cell: int
+    published: int | None = None  # perturbed (cellkey.py); None when hidden
+    cell: str = ""  # which count this is, for the page's data attributes and the attack tests
+
+    @property
+    def reason(self) -> str:
+        if not self.hidden:
+            return ""
+        return SMALL if self.count < self.min_cell else PROTECTING
 
     def __str__(self) -> str:
-        return disclosure.hidden_label(self.min_cell) if self.hidden else f"{self.count}"
+        if self.reason == SMALL:
+            return disclosure.hidden_label(self.min_cell)
+        if self.reason == PROTECTING:
+            return disclosure.protecting_label()
+        return f"{self.published}"
+
+
+_NONE = Number(0, True, 1)
 
 
 @dataclass(frozen=True)
@@ -129,11 +150,11 @@ class Shown:
 
     @property
     def percent(self) -> float | None:
-        if self.denominator is None or self.numerator.hidden or self.denominator.hidden:
+        numerator, denominator = self.numerator.published, (self.denominator or _NONE).published
+        if numerator is None or not denominator:
             return None
-        if self.denominator.count == 0:
-            return None
-        return 100.0 * self.numerator.count / self.denominator.count
+        # Of the published counts, so the percentage undoes no perturbation.
+        return min(100.0, 100.0 * numerator / denominator)
 
     @property
     def percent_text(self) -> str:
@@ -187,6 +208,15 @@ class MonitorResult:
     by_year: dict[int, list[Shown]]
     distributions: list[Distribution]
     trend: list[TrendRow]
+    no_data: bool = False  # the whole year has no coded contact (saying so reveals nobody)
+
+    @property
+    def max_noise(self) -> int:
+        return cellkey.MAX_NOISE
+
+    @property
+    def protecting_label(self) -> str:
+        return disclosure.protecting_label()
 
     @property
     def previous(self) -> list[Shown] | None:
@@ -206,7 +236,10 @@ def _with_rests(tally: Tally) -> None:
     """The rest of each figure (denominator minus numerator) can be worked out, so protect it."""
     for figure in CKM_FIGURES:
         if figure.denominator is not None:
-            tally[f"rest:{figure.id}"] = tally[figure.denominator] - tally[figure.numerator]
+            for prefix in tallies.BOTH:
+                tally[f"{prefix}rest:{figure.id}"] = (
+                    tally[prefix + figure.denominator] - tally[prefix + figure.numerator]
+                )
 
 
 def _tally_partitions(bucket: Bucket, full: bool) -> list[disclosure.Partition]:
@@ -236,6 +269,14 @@ def _tally_partitions(bucket: Bucket, full: bool) -> list[disclosure.Partition]:
     if full:
         categories = tuple(cell(key(f"forms_ckm={cat}")) for cat, _label in FORMS_CKM)
         partitions.append(disclosure.Partition(cell(key("n")), categories))
+        # One count under two names (the CKM's "form unknown or none" and the answer "unknown"):
+        # hidden together, or the one shown would give the other away.
+        partitions.append(
+            disclosure.Partition(
+                cell(key("forms_ckm=unknown_none")),
+                (cell(key(f"exploitation_forms={codebook.UNKNOWN}")),),
+            )
+        )
     age = "victim_age_band="
     for total, parts in (
         ("*known", ("*minor", "*adult")),
@@ -262,6 +303,7 @@ def _tally_partitions(bucket: Bucket, full: bool) -> list[disclosure.Partition]:
 @dataclass
 class _View:
     counts: dict[Hashable, int]
+    keys: dict[Hashable, int]  # the record-key sum of each count
     hidden: set[Hashable]
 
 
@@ -289,6 +331,7 @@ def _build_view(
     every page that shows it, so no page can be subtracted from another.
     """
     counts: dict[Hashable, int] = {}
+    keys: dict[Hashable, int] = {}
     partitions: list[disclosure.Partition] = []
     displayed: set[Hashable] = set()
     full_names, trend_names = _displayed_names(True), _displayed_names(False)
@@ -305,7 +348,11 @@ def _build_view(
         ]
         for bucket, tally, full in buckets:
             _with_rests(tally)
-            counts.update({(bucket, name): value for name, value in tally.items()})
+            for name, value in tally.items():
+                if name.startswith(tallies.KEY_SUM):
+                    keys[(bucket, name[len(tallies.KEY_SUM) :])] = value
+                else:
+                    counts[(bucket, name)] = value
             partitions += _tally_partitions(bucket, full)
             displayed |= {(bucket, name) for name in (full_names if full else trend_names)}
         for name in trend_names | {f"rest:{f.id}" for f in TREND_FIGURES}:
@@ -320,14 +367,17 @@ def _build_view(
     hidden = disclosure.suppress(
         counts, partitions, min_cell=min_cell, displayed=displayed, forced=forced or set()
     )
-    return _View(counts=counts, hidden=hidden)
+    return _View(counts=counts, keys=keys, hidden=hidden)
 
 
 def _shown(view: _View, bucket: Bucket, figure: FigureDef, min_cell: int) -> Shown:
     def number(name: str) -> Number:
         cell = (bucket, name)
         value = view.counts.get(cell, 0)
-        return Number(value, cell in view.hidden or value < min_cell, min_cell)
+        hidden = cell in view.hidden or value < min_cell
+        shown = None if hidden else cellkey.published(value, view.keys.get(cell, 0), min_cell=min_cell)
+        kind, index = cast(tuple[str, int], bucket)
+        return Number(value, hidden, min_cell, shown, f"{kind}{index}|{name}")
 
     return Shown(
         figure_id=figure.id,
@@ -427,4 +477,5 @@ def monitor(
         by_year=by_year,
         distributions=_distributions(view, ("Y", year), min_cell),
         trend=trend,
+        no_data=not filters.active and counted.years.get(year, Counter())[key("n")] == 0,
     )

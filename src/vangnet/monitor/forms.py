@@ -5,9 +5,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.accounts.models import User
 from vangnet.coding import codebook
 from vangnet.coding.models import Channel
+from vangnet.core.roles import Role
 from vangnet.monitor.figures import GRANULARITIES
+from vangnet.monitor.models import DEFAULT_K
+from vangnet.monitor.projects import MAX_K, MIN_K
 from vangnet.monitor.services import MAX_MIN_CELL
 from vangnet.monitor.tallies import Filters
 
@@ -37,18 +41,8 @@ class MonitorForm(forms.Form):
             ("form", "exploitation_forms", _("Form of exploitation")),
         ):
             question = book.question(question_key)
-            self.fields[name] = forms.MultipleChoiceField(
-                label=label,
-                choices=[(c.code, c.label) for c in question.codes],
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
-        self.fields["channel"] = forms.MultipleChoiceField(
-            label=_("Channel"),
-            choices=Channel.choices,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
+            self.fields[name] = _one_or_all(label, [(c.code, c.label) for c in question.codes])
+        self.fields["channel"] = _one_or_all(_("Channel"), list(Channel.choices))
 
     def values(self, years: list[int]) -> tuple[int, str, Filters]:
         if not self.is_valid():
@@ -58,10 +52,10 @@ class MonitorForm(forms.Form):
             int(data["year"]),
             data.get("granularity") or "quarter",
             Filters(
-                roles=tuple(data["role"]),
-                age_bands=tuple(data["age_band"]),
-                forms=tuple(data["form"]),
-                channels=tuple(data["channel"]),
+                roles=_chosen(data["role"]),
+                age_bands=_chosen(data["age_band"]),
+                forms=_chosen(data["form"]),
+                channels=_chosen(data["channel"]),
             ),
         )
 
@@ -69,7 +63,49 @@ class MonitorForm(forms.Form):
         return [self[name] for name in ("role", "age_band", "form", "channel")]
 
 
+def _one_or_all(label: Any, choices: list[tuple[str, Any]]) -> forms.ChoiceField:
+    """One value per filter, or all: every extra combination of the same contacts would be one
+    more noisy view of them to average (docs/disclosure.md)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("All")), *choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+def _chosen(value: str) -> tuple[str, ...]:
+    return (value,) if value else ()
+
+
 class ThresholdForm(forms.Form):
     min_cell = forms.IntegerField(
         label=_("Smallest count shown"), min_value=1, max_value=MAX_MIN_CELL
     )
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 4}))
+    data_agreement = forms.CharField(label=_("Data agreement reference"), max_length=100)
+    researchers = forms.ModelMultipleChoiceField(
+        label=_("Researchers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    end_date = forms.DateField(
+        label=_("End date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    k = forms.IntegerField(
+        label=_("Smallest group in the export (k)"),
+        initial=DEFAULT_K,
+        min_value=MIN_K,
+        max_value=MAX_K,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["researchers"])
+        field.queryset = User.objects.filter(
+            is_active=True, groups__name=Role.RESEARCHER.value
+        ).order_by("username")
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
+

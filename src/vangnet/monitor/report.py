@@ -42,7 +42,7 @@ def charts_for(result: figures.MonitorResult) -> dict[str, SafeString]:
         values: list[int | None] = []
         for row in result.trend:
             shown = next(f for f in row.figures if f.figure_id == figure_id)
-            values.append(None if shown.numerator.hidden else shown.numerator.count)
+            values.append(shown.numerator.published)
         return values
 
     return {
@@ -83,6 +83,7 @@ def context(*, year: int, min_cell: int) -> dict[str, Any]:
         "synthetic": _months_of(year).filter(synthetic=True).exists(),
         "generated": timezone.localtime(),
         "hidden": disclosure.hidden_label(min_cell),
+        "protecting": disclosure.protecting_label(),
         "denominators": [DEN_ALL, DEN_VICTIMS, DEN_KNOWN, DEN_PARENT],
     }
 

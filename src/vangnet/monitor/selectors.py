@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from vangnet.coding.models import Contact
 from vangnet.core.access import Action, require
-from vangnet.monitor import exports, figures
-from vangnet.monitor.models import SummaryMonth
+from vangnet.monitor import figures, microdata
+from vangnet.monitor.models import ResearchProject, SummaryMonth
 from vangnet.monitor.tallies import Filters
 
 
@@ -46,10 +44,9 @@ def monitor_figures(
     return figures.monitor(year=year, granularity=granularity, filters=filters)
 
 
-def export_rows(*, user: Any, year: int | None) -> QuerySet[Contact]:
-    require(user, Action.MONITOR_EXPORT)
-    return exports.coded_contacts(year=year)
-
-
-def export_csv(*, user: Any, year: int | None) -> Iterator[str]:
-    return exports.to_csv(export_rows(user=user, year=year))
+def project_microdata(
+    *, user: Any, project: ResearchProject, year: int | None
+) -> microdata.Microdata:
+    """The coarsened file of a running project, for one of its named researchers."""
+    require(user, Action.MONITOR_EXPORT, project)
+    return microdata.build(project, year=year)

@@ -6,32 +6,32 @@ The definitions of every measure live here, once, as ORM expressions; the monito
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from vangnet.coding import codebook
 from vangnet.coding.models import Contact
-from vangnet.monitor.models import DIMENSIONS, MonthlyCell, SummaryMonth, measure_name
+from vangnet.monitor.models import DIMENSIONS, MonthlyCell, SummaryMonth, key_column, measure_name
 
 # The CKM's unit "victim": a help-seeker who is (suspected to be) exploited themself.
 VICTIM = Q(role="victim_self", victim_exploited__in=["yes", "suspected"])
 
 
-def month_index(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def month_start(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _has_bits(column: str, mask: int) -> GreaterThan[Any]:
     return GreaterThan(F(column).bitand(mask), 0)
+
+
+def _count_and_key(name: str, condition: Any = None) -> dict[str, Any]:
+    """A measure: how many contacts meet the condition, and the sum of their record keys."""
+    return {
+        name: Count("id", filter=condition),
+        key_column(name): Coalesce(Sum("record_key", filter=condition), 0),
+    }
 
 
 def measure_expressions() -> dict[str, Any]:
@@ -46,14 +46,15 @@ def measure_expressions() -> dict[str, Any]:
                 condition = _has_bits(question.key, question.bit_of(code.code))
             else:
                 condition = Q(**{question.key: code.code})
-            measures[measure_name(question.key, code.code)] = Count("id", filter=condition)
+            measures |= _count_and_key(measure_name(question.key, code.code), condition)
         if question.is_multi:
-            measures[measure_name(question.key, "known")] = Count(
-                "id", filter=_has_bits(question.key, question.known_mask)
+            measures |= _count_and_key(
+                measure_name(question.key, "known"), _has_bits(question.key, question.known_mask)
             )
     parent = book.question("perpetrator_relation").bit_of("parent_stepparent")
-    measures["parent_perp_over_2y"] = Count(
-        "id", filter=Q(_has_bits("perpetrator_relation", parent), duration="over_2_years")
+    measures |= _count_and_key(
+        "parent_perp_over_2y",
+        Q(_has_bits("perpetrator_relation", parent), duration="over_2_years"),
     )
     return measures
 
@@ -80,7 +81,7 @@ def refresh_months(months: Iterable[int]) -> None:
                 )
             )
             .values("month", "channel", *DIMENSIONS, "is_victim")
-            .annotate(n=Count("id"), **measure_expressions())
+            .annotate(**_count_and_key("n"), **measure_expressions())
             .order_by()
         )
         _insert_cells(rows)
@@ -132,3 +133,12 @@ def refresh_all() -> int:
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def recount_after_commit(sender: object, months: frozenset[int], **_kwargs: object) -> None:
+    """Coding changed these months: recount them once the change is committed.
+
+    A failed recount is logged and leaves the old counts, never undoing the coding; the next
+    change of that month (or `refresh_all`) repairs it.
+    """
+    transaction.on_commit(lambda: refresh_months(months), robust=True)

@@ -4,6 +4,10 @@ A tally maps a key `"<name>@<scope>"` to a count. Names are `n` (contacts), `<qu
 `<question>=*known` (the answer is known), `forms_ckm=<category>` (the CKM's split by form) and
 `parent_perp_over_2y`. Scopes: `all` contacts, `victims` (help-seekers who are (suspected to be)
 exploited themselves) and `others` (all minus victims; never shown, but derivable, so protected).
+
+Next to every count the tally holds the sum of the record keys of the contacts counted, under
+the same key with `KEY_SUM` in front: every derived count (a rest, an age group, a quarter) is a
+sum or difference of counts, and its key sum follows from theirs in the same way.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.coding import codebook
-from vangnet.monitor.models import DIMENSIONS, MonthlyCell, measure_columns
+from vangnet.monitor.models import DIMENSIONS, MonthlyCell, key_column, measure_columns
 
 SCOPES = ("all", "victims", "others")
 Tally = Counter[str]
+KEY_SUM = "#"
+BOTH = ("", KEY_SUM)  # the count, and its key sum
 
 # The CKM's split of contacts by form of exploitation; the categories add up to all contacts.
 FORMS_CKM = (
@@ -113,21 +119,23 @@ def _add_dimension_rows(
     forms = codebook.current().question("exploitation_forms")
     for row in rows:
         tally = target.setdefault(int(row["bucket"]), Counter())  # type: ignore[call-overload]
-        n = int(row["n"])  # type: ignore[call-overload]
+        added = {"": int(row["n"]), KEY_SUM: int(row["n_key"])}  # type: ignore[call-overload]
+        value = row[dimension]
+        names: list[str]
+        if dimension == "role":
+            names = [f"role={value}"]
+        elif dimension == "age_band":
+            names = [f"victim_age_band={value}"]
+        else:
+            mask = int(value)  # type: ignore[call-overload]
+            names = [f"exploitation_forms={c}" for c in forms.codes_in(mask) or [codebook.UNKNOWN]]
+            if mask & forms.known_mask:
+                names.append("exploitation_forms=*known")
+            names.append(f"forms_ckm={forms_category(mask)}")
         for scope in _scopes(bool(row["is_victim"])):
-            value = row[dimension]
-            if dimension == "role":
-                tally[key(f"role={value}", scope)] += n
-            elif dimension == "age_band":
-                tally[key(f"victim_age_band={value}", scope)] += n
-            else:
-                mask = int(value)  # type: ignore[call-overload]
-                codes = forms.codes_in(mask) or [codebook.UNKNOWN]
-                for code in codes:
-                    tally[key(f"exploitation_forms={code}", scope)] += n
-                if mask & forms.known_mask:
-                    tally[key("exploitation_forms=*known", scope)] += n
-                tally[key(f"forms_ckm={forms_category(mask)}", scope)] += n
+            for name in names:
+                for prefix in BOTH:
+                    tally[prefix + key(name, scope)] += added[prefix]
 
 
 AGE_GROUPS = {
@@ -140,16 +148,17 @@ AGE_GROUPS = {
 def _finish(tally: Tally, questions: Iterable[str]) -> None:
     """Add the derived counts: known answers of single-choice questions, age groups."""
     book = codebook.current()
-    for scope in SCOPES:
-        n = tally[key("n", scope)]
-        for name in questions:
-            if not book.question(name).is_multi:
-                unknown = tally[key(f"{name}={codebook.UNKNOWN}", scope)]
-                tally[key(f"{name}=*known", scope)] = n - unknown
-        for group, bands in AGE_GROUPS.items():
-            tally[key(f"victim_age_band={group}", scope)] = sum(
-                tally[key(f"victim_age_band={band}", scope)] for band in bands
-            )
+    for prefix in BOTH:
+        for scope in SCOPES:
+            n = tally[prefix + key("n", scope)]
+            for name in questions:
+                if not book.question(name).is_multi:
+                    unknown = tally[prefix + key(f"{name}={codebook.UNKNOWN}", scope)]
+                    tally[prefix + key(f"{name}=*known", scope)] = n - unknown
+            for group, bands in AGE_GROUPS.items():
+                tally[prefix + key(f"victim_age_band={group}", scope)] = sum(
+                    tally[prefix + key(f"victim_age_band={band}", scope)] for band in bands
+                )
 
 
 TREND_COLUMNS = (
@@ -190,17 +199,21 @@ def _count_grouped(
     dimensions: list[str],
 ) -> None:
     bucketed = cells.annotate(bucket=F("month") / divisor)
-    main = (
-        bucketed.values("bucket", "is_victim")
-        .annotate(n_sum=Sum("n"), **{f"s_{c}": Sum(c) for c in columns})
-        .order_by()
-    )
+    sums = {"s_n": Sum("n"), "k_n": Sum("n_key")}
+    for column in columns:
+        sums |= {f"s_{column}": Sum(column), f"k_{column}": Sum(key_column(column))}
+    main = bucketed.values("bucket", "is_victim").annotate(**sums).order_by()
+    labels = {"n": "n"} | {column: names[column] for column in columns}
     for row in main:
         tally = target.setdefault(int(row["bucket"]), Counter())
         for scope in _scopes(bool(row["is_victim"])):
-            tally[key("n", scope)] += int(row["n_sum"])
-            for column in columns:
-                tally[key(names[column], scope)] += int(row[f"s_{column}"] or 0)
+            for column, name in labels.items():
+                tally[key(name, scope)] += int(row[f"s_{column}"] or 0)
+                tally[KEY_SUM + key(name, scope)] += int(row[f"k_{column}"] or 0)
     for dimension in dimensions:
-        rows = bucketed.values("bucket", "is_victim", dimension).annotate(n=Sum("n")).order_by()
+        rows = (
+            bucketed.values("bucket", "is_victim", dimension)
+            .annotate(n=Sum("n"), n_key=Sum("n_key"))
+            .order_by()
+        )
         _add_dimension_rows(target, rows, dimension)

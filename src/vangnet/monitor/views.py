@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vangnet.accounts.decorators import staff_view
-from vangnet.core.access import Action, may
+from vangnet.core.access import AccessDenied, Action, may
 from vangnet.core.audit import access_point_of
-from vangnet.monitor import disclosure, exports, report, selectors, services
-from vangnet.monitor.forms import MonitorForm, ThresholdForm
-from vangnet.monitor.models import DisclosureThreshold
+from vangnet.monitor import disclosure, microdata, report, selectors, services
+from vangnet.monitor import projects as projects_service
+from vangnet.monitor.forms import MonitorForm, ProjectForm, ThresholdForm
+from vangnet.monitor.models import DisclosureThreshold, ResearchProject
 
 
 def _year_from(request: HttpRequest, years: list[int]) -> int | None:
@@ -38,35 +40,105 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "result": result,
             "charts": report.charts_for(result),
             "synthetic": selectors.includes_synthetic(),
-            "may_export": may(request.user, Action.MONITOR_EXPORT),
+            "may_ask_project": may(request.user, Action.RESEARCH_PROJECT_REQUEST),
+            "may_approve_projects": may(request.user, Action.RESEARCH_PROJECT_APPROVE),
             "may_set_threshold": may(request.user, Action.MONITOR_SET_THRESHOLD),
             "query": request.GET.urlencode(),
         },
     )
 
 
-@staff_view(Action.MONITOR_EXPORT)  # type: ignore[arg-type]  # a streaming response
-def export(request: HttpRequest) -> HttpResponseBase:
-    years = selectors.available_years().years
-    year = _year_from(request, years)
-    fmt = request.GET.get("format", "csv")
-    name = f"vangnet-contacts-{year or 'all'}"
-    services.log_export(
+@staff_view(Action.RESEARCH_PROJECT_REQUEST)
+def projects(request: HttpRequest) -> HttpResponse:
+    """A researcher's projects, and the form to ask for a new one."""
+    form = ProjectForm(request.POST or None, initial={"researchers": [request.user.pk]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = projects_service.request_project(
+                by=request.user, **form.cleaned_data, access_point=access_point_of(request)
+            )
+        except projects_service.ProjectError as err:
+            form.add_error(None, str(err))
+        else:
+            messages.success(
+                request,
+                _("Project %(ref)s is asked for; a second person must approve it.")
+                % {"ref": project.reference},
+            )
+            return redirect("monitor:projects")
+    return _project_list(request, form)
+
+
+@staff_view(Action.RESEARCH_PROJECT_APPROVE)
+def project_approvals(request: HttpRequest) -> HttpResponse:
+    return _project_list(request, None)
+
+
+def _project_list(request: HttpRequest, form: ProjectForm | None) -> HttpResponse:
+    listed = [
+        {
+            "project": project,
+            "running": projects_service.is_running(project),
+            "may_export": may(request.user, Action.MONITOR_EXPORT, project),
+            "may_approve": project.approved_at is None
+            and may(request.user, Action.RESEARCH_PROJECT_APPROVE, project),
+        }
+        for project in projects_service.visible_projects(request.user)
+    ]
+    return render(request, "monitor/projects.html", {"form": form, "listed": listed})
+
+
+@require_POST
+@staff_view(Action.RESEARCH_PROJECT_APPROVE)
+def approve_project(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    try:
+        projects_service.approve_project(
+            by=request.user, project=project, access_point=access_point_of(request)
+        )
+    except AccessDenied as err:
+        raise PermissionDenied(str(err)) from None
+    except projects_service.ProjectError as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("Project %(ref)s is approved.") % {"ref": project.reference})
+    return redirect("monitor:project_approvals")
+
+
+@staff_view(Action.MONITOR_EXPORT)
+def project_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project's coarsened record-level file; every download is logged with the project."""
+    project = _project_or_404(pk)
+    year = _year_from(request, selectors.available_years().years)  # anything else: all years
+    fmt = "parquet" if request.GET.get("format") == "parquet" else "csv"
+    try:
+        data = selectors.project_microdata(user=request.user, project=project, year=year)
+    except AccessDenied as err:
+        raise PermissionDenied(str(err)) from None
+    projects_service.log_project_export(
         by=request.user,
         role=request.role,  # type: ignore[attr-defined]
-        what=f"contacts {fmt} year={year or 'all'}",
+        project=project,
+        detail=f"microdata {fmt} year={year or 'all'} {data.summary()}",
         access_point=access_point_of(request),
     )
+    name = f"vangnet-{project.reference}-{year or 'all'}"
     if fmt == "parquet":
-        data = exports.to_parquet(selectors.export_rows(user=request.user, year=year))
-        response = HttpResponse(data, content_type="application/vnd.apache.parquet")
+        response = HttpResponse(microdata.to_parquet(data), content_type="application/vnd.apache.parquet")
         response["Content-Disposition"] = f'attachment; filename="{name}.parquet"'
         return response
-    streaming = StreamingHttpResponse(
-        selectors.export_csv(user=request.user, year=year), content_type="text/csv; charset=utf-8"
+    response = HttpResponse(
+        "".join(microdata.to_csv(data)), content_type="text/csv; charset=utf-8"
     )
-    streaming["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return streaming
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _project_or_404(pk: int) -> ResearchProject:
+    try:
+        return ResearchProject.objects.get(pk=pk)
+    except ResearchProject.DoesNotExist:
+        raise Http404 from None
 
 
 @staff_view(Action.MONITOR_VIEW)
