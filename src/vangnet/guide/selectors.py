@@ -58,6 +58,7 @@ class DirectoryEntry:
     hours_note: str
     chat_url: str
     status: Status
+    hours: list[str]  # the opening hours as lines, Dutch time
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,19 @@ def _schedule(organisation: Organisation) -> Schedule:
 
 def _entry(organisation: Organisation, *, at: dt.datetime, language: str) -> DirectoryEntry:
     chat_url = organisation.chat_url
+    schedule = _schedule(organisation)
     if chat_url.startswith("/"):
-        chat_url = translate_url(chat_url, language)
+        # The stored path is the Dutch one (no prefix): resolve it as Dutch, whatever language
+        # is active, then give the address in the page's language.
+        with translation.override("nl"):
+            chat_url = translate_url(chat_url, language)
     return DirectoryEntry(
         organisation=organisation,
         description=_in(language, organisation, "description"),
         hours_note=_in(language, organisation, "hours_note"),
         chat_url=chat_url,
-        status=_schedule(organisation).status_at(at),
+        status=schedule.status_at(at),
+        hours=schedule.describe(),
     )
 
 

@@ -24,7 +24,7 @@ def tel_href(number: str) -> str:
 
 
 @register.filter(is_safe=True)
-def tel_links(text: object) -> SafeString:
+def tel_links(text: str) -> SafeString:
     """The text, escaped, with each phone number in a `tel:` link."""
     escaped = str(conditional_escape(text))
     linked = PHONE_RE.sub(lambda m: f'<a href="{tel_href(m.group(1))}">{m.group(1)}</a>', escaped)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitor', '0002_summarymonth_codebook_versions_and_more'),
+        ("monitor", "0002_summarymonth_codebook_versions_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='monthlycell',
-            name='outcome_images_removal_route',
+            model_name="monthlycell",
+            name="outcome_images_removal_route",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
