@@ -84,3 +84,19 @@ def test_report_command_writes_html_and_pdf(load_rows, tmp_path):
     pdf = tmp_path / "r.pdf"
     call_command("report", "--year", "2024", "--format", "pdf", "--output", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_monitor_has_a_table_of_contents_whose_links_all_land(staff_client, load_rows):
+    """The page is long: every part, and every table of answers, is one jump away."""
+    import re
+
+    load_rows([(5, {"role": "victim_self", "victim_exploited": "yes"})])
+    client, _user = staff_client(Role.RESEARCHER)
+    html = client.get(reverse("monitor:dashboard")).content.decode()
+    toc = html[html.index('<nav class="monitor-toc"') : html.index("</nav>")]
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    assert len(targets) >= 10
+    assert "dist-role" in targets
+    for target in targets:
+        assert html.count(f'id="{target}"') == 1, target
+    assert html.index("monitor-toc") < html.index('id="ckm-title"')
