@@ -20,7 +20,7 @@ from vangnet.guide.models import Page
 pytestmark = pytest.mark.django_db
 
 SEEDS = {seed.slug: seed for seed in seeding.seed_pages()}
-ALL_PUBLIC = [*PUBLIC_PAGES, "/info/images-online/", "/chat/"]
+ALL_PUBLIC = [*PUBLIC_PAGES, "/chat/"]
 # Written independently of the tel_links filter: 112 and the 0800/0900 service numbers.
 PHONE = re.compile(r"(?<![\d-])(112|0[89]00-\d{4})(?![\d-])")
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.IGNORECASE)

@@ -25,6 +25,7 @@ PUBLIC_PAGES = [
     "/info/professionals-signals/",
     "/info/professionals-meldcode/",
     "/info/browse-safely/",
+    "/info/images-online/",
 ]
 
 pytestmark = pytest.mark.django_db
