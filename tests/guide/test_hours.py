@@ -88,8 +88,13 @@ def test_describe_takes_days_with_the_same_hours_together() -> None:
     gap = Schedule(
         always_open=False,
         closed_on_public_holidays=False,
-        intervals=(Interval(day=0, opens=nine, closes=six), Interval(day=2, opens=nine, closes=six)),
+        intervals=(
+            Interval(day=0, opens=nine, closes=six),
+            Interval(day=2, opens=nine, closes=six),
+        ),
     )
     with translation.override("en"):
         assert gap.describe() == ["Monday: 09:00–18:00", "Wednesday: 09:00–18:00"]
-    assert Schedule(always_open=True, closed_on_public_holidays=False, intervals=()).describe() == []
+    assert (
+        Schedule(always_open=True, closed_on_public_holidays=False, intervals=()).describe() == []
+    )
