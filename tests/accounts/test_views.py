@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from vangnet.accounts.middleware import LAST_SEEN_KEY
 from vangnet.core.audit import log_access
@@ -37,6 +40,40 @@ def test_administrator_reads_the_access_log_and_the_read_is_logged(staff_client,
     assert read.role == Role.ADMINISTRATOR
     assert read.access_point == "web:accounts:access_log"
     assert f"username={reader.username}" in read.detail
+
+
+def test_the_access_log_shows_words_and_dutch_time_not_codes(staff_client, make_staff):
+    """Human labels in the reader's language and Europe/Amsterdam time, like the who-looked
+    report (issue 12): no `case_worker`, `web:…` or `cli:…`, no UTC."""
+    worker = make_staff(Role.CASE_WORKER, username="marit").user
+    entry = log_access(
+        user=worker,
+        event=AccessLogEntry.Event.CASE_OPEN,
+        role=Role.CASE_WORKER,
+        access_point="web:cases:case_detail",
+        record_type="case",
+        record_id="VN-ABCD1234",
+    )
+    log_access(user=None, event=AccessLogEntry.Event.CASE_CREATE, access_point="cli:demo-data")
+    client, _admin = staff_client(Role.ADMINISTRATOR)
+    html = client.get(reverse("accounts:access_log")).content.decode()
+    row = html[html.index(worker.username) - 200 :][:900]
+    with translation.override("nl"):
+        local = date_format(timezone.localtime(entry.at), "j M Y H:i:s")
+        utc = date_format(entry.at.astimezone(dt.UTC), "j M Y H:i:s")
+        role = str(Role.CASE_WORKER.label)
+    offset = timezone.localtime(entry.at).utcoffset()
+    assert offset in (dt.timedelta(hours=1), dt.timedelta(hours=2))
+    assert local in row and utc not in row
+    assert role in row
+    assert "case_worker" not in html
+    assert "Webpagina: dossier" in html
+    assert "Opdracht: demo-data" in html
+    for code in ("web:", "cli:", "ws:", ">case<"):
+        assert code not in html, code
+    client.post(reverse("set_language"), {"language": "en", "next": "/staff/access-log/"})
+    english = client.get(reverse("accounts:access_log")).content.decode()
+    assert "Web page: case" in english and "Command: demo-data" in english
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMINISTRATOR])

@@ -49,3 +49,19 @@ def test_synthetic_answers_fit_the_codebook():
     book = codebook.current()
     for _n in range(2000):
         book.clean(synthetic.answers(rng))
+
+
+def test_the_images_removal_route_is_an_outcome_since_2026_3():
+    """A counsellor can record that the route to get images removed was offered; contacts coded
+    with 2026.2 keep their meaning (the new code has a bit of its own)."""
+    with pytest.raises(codebook.CodebookError):
+        codebook.get("2026.2").clean({"outcome": "images_removal_route"})
+    book = codebook.get("2026.3")
+    outcome = book.question("outcome")
+    answers = book.clean({"outcome": "images_removal_route;referred_police"})
+    mask = book.to_columns(answers)["outcome"]
+    assert mask == outcome.bit_of("images_removal_route") | outcome.bit_of("referred_police")
+    assert outcome.bit_of("images_removal_route") not in {
+        outcome.bit_of(code) for code in codebook.get("2026.2").question("outcome").code_names
+    }
+    assert dict(outcome.get("images_removal_route").labels)["nl"].startswith("Route om beelden")

@@ -97,7 +97,8 @@ def test_self_check_works_without_javascript(browser: Browser, server: Server) -
     context = browser.new_context(locale="nl-NL", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{server.url}/self-check/parents/")
-    expect(page.get_by_text("Je antwoorden worden niet bewaard")).to_be_visible()
+    # Parents are addressed with "u" throughout (docs/content-guidelines.md).
+    expect(page.get_by_text("Uw antwoorden worden niet bewaard")).to_be_visible()
     page.get_by_label(
         "Mijn kind heeft een nieuwe, oudere vriend die ik niet mag ontmoeten."
     ).check()

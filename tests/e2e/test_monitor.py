@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import staff_login
@@ -19,6 +20,9 @@ chat = Conversation.objects.create(
     status="ended", counsellor=User.objects.get(username="anna"), ended_at=timezone.now())
 print("CHAT", chat.public_id)
 """
+
+
+AXE = Axe()
 
 
 def contacts_this_year(page: Page, server: Server) -> int:
@@ -52,5 +56,14 @@ def test_a_coded_chat_is_counted_in_the_monitor(server: Server, page: Page) -> N
 
     staff_login(page, server, "rosa", DEMO_PASSWORD)
     assert contacts_this_year(page, server) == before + 1
+    # The long page is accessible (no scroll region out of keyboard reach) and navigable by
+    # its table of contents.
+    for width in (1280, 480):  # at 480 px the trend table scrolls sideways
+        page.set_viewport_size({"width": width, "height": 800})
+        results = AXE.run(page)
+        assert results.violations_count == 0, results.generate_report()
+    page.click(".monitor-toc a[href='#method-title']")
+    expect(page).to_have_url(re.compile(r"#method-title$"))
+    expect(page.locator("#method-title")).to_be_in_viewport()
     page.click("text=Jaarrapport")
     assert page.locator("svg").count() >= 2

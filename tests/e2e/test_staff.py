@@ -38,7 +38,10 @@ def test_administrator_logs_in_reads_the_access_log_and_logs_out(page: Page, ser
     page.reload()
     rows = page.locator("tbody tr", has_text="Toegangslog gelezen")
     expect(rows.first).to_contain_text("admin")
-    expect(rows.first).to_contain_text("web:accounts:access_log")
+    expect(rows.first).to_contain_text("Webpagina: toegangslog")
+    # It fits a 1,280 px window: nothing wider than the page.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
     page.get_by_role("button", name="Afmelden").click()
     expect(page).to_have_url(re.compile(r"/staff/login/"))

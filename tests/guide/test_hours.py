@@ -68,3 +68,33 @@ def test_always_open_and_unknown() -> None:
     at = dt.datetime(2026, 12, 25, 3, 0, tzinfo=AMS)
     assert office(always_open=True).status_at(at) == Status.ALWAYS
     assert office(intervals=()).status_at(at) == Status.UNKNOWN
+
+
+def test_describe_takes_days_with_the_same_hours_together() -> None:
+    from django.utils import translation
+
+    nine, ten, twelve, six = (dt.time(h) for h in (9, 22, 12, 18))
+    week = tuple(Interval(day=d, opens=nine, closes=ten) for d in range(5))
+    weekend = tuple(Interval(day=d, opens=twelve, closes=six) for d in (5, 6))
+    schedule = Schedule(always_open=False, closed_on_public_holidays=True, intervals=week + weekend)
+    with translation.override("en"):
+        assert schedule.describe() == [
+            "Monday to Friday: 09:00–22:00",
+            "Saturday and Sunday: 12:00–18:00",
+            "Closed on public holidays",
+        ]
+    with translation.override("nl"):
+        assert schedule.describe()[0] == "Maandag t/m vrijdag: 09:00–22:00"
+    gap = Schedule(
+        always_open=False,
+        closed_on_public_holidays=False,
+        intervals=(
+            Interval(day=0, opens=nine, closes=six),
+            Interval(day=2, opens=nine, closes=six),
+        ),
+    )
+    with translation.override("en"):
+        assert gap.describe() == ["Monday: 09:00–18:00", "Wednesday: 09:00–18:00"]
+    assert (
+        Schedule(always_open=True, closed_on_public_holidays=False, intervals=()).describe() == []
+    )

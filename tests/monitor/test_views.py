@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.monitor import attack
 from vangnet.core.models import AccessLogEntry
 from vangnet.core.roles import Role
-from tests.monitor import attack
 from vangnet.monitor import cellkey, disclosure
 
 V = {"role": "victim_self", "victim_exploited": "yes", "date": "2024-03-10"}
@@ -105,3 +107,17 @@ def test_hidden_counts_say_why(staff_client, load_rows):
         else:
             assert int(text) >= 10
     assert "verstoord" in page  # the legend says the numbers are perturbed
+
+
+def test_the_monitor_has_a_table_of_contents_whose_links_all_land(staff_client, load_rows):
+    """The page is long: every part, and every table of answers, is one jump away."""
+    load_rows([(25, {**V, "exploitation_forms": "sexual"})])
+    client, _user = staff_client(Role.RESEARCHER)
+    html = client.get(reverse("monitor:dashboard"), {"year": 2024}).content.decode()
+    toc = html[html.index('<nav class="monitor-toc"') : html.index("</nav>")]
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    assert len(targets) >= 10
+    assert "dist-role" in targets
+    for target in targets:
+        assert html.count(f'id="{target}"') == 1, target
+    assert html.index("monitor-toc") < html.index('id="ckm-title"')

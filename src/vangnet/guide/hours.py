@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+
 from vangnet.guide.holidays import holiday_name
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -72,6 +75,44 @@ class Schedule:
 
     def _on(self, kind: int | None) -> Iterable[Interval]:
         return () if kind is None else (i for i in self.intervals if i.day == kind)
+
+    def describe(self) -> list[str]:
+        """The opening hours as lines a visitor reads ("Monday to Friday: 09:00–22:00"),
+        days with the same hours taken together; empty when there are no hours to show."""
+        if self.always_open or not self.intervals:
+            return []
+        times = {day: _times(self._on(day)) for day in range(HOLIDAY + 1)}
+        lines = []
+        day = 0
+        while day < HOLIDAY:
+            last = day
+            while last + 1 < HOLIDAY and times[last + 1] == times[day]:
+                last += 1
+            if times[day]:
+                lines.append(f"{_days(day, last)}: {times[day]}")
+            day = last + 1
+        if times[HOLIDAY]:
+            lines.append(_("Public holidays: %(times)s") % {"times": times[HOLIDAY]})
+        elif self.closed_on_public_holidays:
+            lines.append(_("Closed on public holidays"))
+        return lines
+
+
+def _times(intervals: Iterable[Interval]) -> str:
+    return ", ".join(
+        f"{i.opens:%H:%M}–{i.closes:%H:%M}" for i in sorted(intervals, key=lambda i: i.opens)
+    )
+
+
+def _days(first: int, last: int) -> str:
+    name = str(WEEKDAYS[first])
+    if last == first:
+        return name[:1].upper() + name[1:]
+    if last == first + 1:
+        text = _("%(first)s and %(last)s") % {"first": name, "last": WEEKDAYS[last]}
+    else:
+        text = _("%(first)s to %(last)s") % {"first": name, "last": WEEKDAYS[last]}
+    return text[:1].upper() + text[1:]
 
 
 def now() -> dt.datetime:

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 LINK_RE = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 BOLD_RE = re.compile(r"\*\*([^*\n]+)\*\*")
 ORDERED_RE = re.compile(r"^\d{1,2}\.\s+")
+PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
 ROUTES = frozenset(
     {
         "guide:home",
@@ -49,24 +50,31 @@ def default_resolver(target: str) -> str | None:
 
 
 def _inline(text: str, resolve: Resolver) -> str:
-    out: list[str] = []
-    position = 0
-    for match in LINK_RE.finditer(text):
-        out.append(_bold(escape(text[position : match.start()])))
+    """Escaped text with its links and bold; bold may span a link ("**Call [112](tel:112).**")."""
+    links: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
         label, target = match.group(1), match.group(2)
         href = resolve(target)
         if href is None:
-            out.append(_bold(escape(label)))
+            links.append(_bold(escape(label)))
         else:
             external = ' rel="noreferrer"' if href.startswith("https://") else ""
-            out.append(f'<a href="{escape(href)}"{external}>{_bold(escape(label))}</a>')
-        position = match.end()
-    out.append(_bold(escape(text[position:])))
-    return "".join(out)
+            links.append(f'<a href="{escape(href)}"{external}>{_bold(escape(label))}</a>')
+        return f"\x00{len(links) - 1}\x00"
+
+    # Links are set aside as placeholders (NUL cannot come from the escaped text), so that
+    # bold is found across them, then put back.
+    held = LINK_RE.sub(hold, text.replace("\x00", ""))
+    return PLACEHOLDER_RE.sub(lambda m: links[int(m.group(1))], _bold(escape(held)))
 
 
 def _bold(escaped: str) -> str:
     return BOLD_RE.sub(r"<strong>\1</strong>", escaped)
+
+
+def _starts_list(line: str) -> bool:
+    return line.startswith("- ") or ORDERED_RE.match(line) is not None
 
 
 def _blocks(text: str) -> Iterator[list[str]]:
@@ -79,6 +87,11 @@ def _blocks(text: str) -> Iterator[list[str]]:
             yield [line.strip()]
             block = []
         elif line.strip():
+            if block and _starts_list(line.strip()) and not _starts_list(block[0]):
+                # A list straight under a paragraph line ("It goes like this:") is a list of
+                # its own, not more words of the paragraph.
+                yield block
+                block = []
             block.append(line.strip())
         elif block:
             yield block

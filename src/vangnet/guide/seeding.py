@@ -6,7 +6,9 @@ after that the organisation edits them in the admin and a reload never overwrite
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,24 +56,25 @@ def seed_pages() -> list[SeedPage]:
     return pages
 
 
+def load_page(page_model: Any, seed: SeedPage) -> bool:
+    _, made = page_model.objects.get_or_create(
+        slug=seed.slug,
+        defaults={
+            "audience": seed.audience,
+            "order": seed.order,
+            "title_nl": seed.title["nl"],
+            "title_en": seed.title["en"],
+            "summary_nl": seed.summary["nl"],
+            "summary_en": seed.summary["en"],
+            "body_nl": seed.body["nl"],
+            "body_en": seed.body["en"],
+        },
+    )
+    return bool(made)
+
+
 def load_pages(page_model: Any) -> int:
-    created = 0
-    for seed in seed_pages():
-        _, made = page_model.objects.get_or_create(
-            slug=seed.slug,
-            defaults={
-                "audience": seed.audience,
-                "order": seed.order,
-                "title_nl": seed.title["nl"],
-                "title_en": seed.title["en"],
-                "summary_nl": seed.summary["nl"],
-                "summary_en": seed.summary["en"],
-                "body_nl": seed.body["nl"],
-                "body_en": seed.body["en"],
-            },
-        )
-        created += made
-    return created
+    return sum(load_page(page_model, seed) for seed in seed_pages())
 
 
 def load_organisations(organisation_model: Any, hours_model: Any) -> int:
@@ -116,3 +119,53 @@ def load_organisations(organisation_model: Any, hours_model: Any) -> int:
             )
         created += 1
     return created
+
+
+def fingerprint(*fields: str) -> str:
+    """A page's seeded texts in one hash: title, summary and body, Dutch then English."""
+    return hashlib.sha256("\0".join(fields).encode()).hexdigest()
+
+
+def _page_fingerprint(page: Any) -> str:
+    return fingerprint(
+        page.title_nl, page.title_en, page.summary_nl, page.summary_en, page.body_nl, page.body_en
+    )
+
+
+def refresh_pages(page_model: Any, earlier_seed: Mapping[str, str]) -> int:
+    """Bring pages up to the current seed files where nobody edited them since an earlier seed
+    (`earlier_seed`: slug -> fingerprint of that seed), and create pages new in the seed.
+    A page edited in the admin no longer matches its fingerprint and is left alone."""
+    changed = 0
+    for seed in seed_pages():
+        page = page_model.objects.filter(slug=seed.slug).first()
+        if page is None:
+            changed += load_page(page_model, seed)
+            continue
+        if earlier_seed.get(seed.slug) != _page_fingerprint(page):
+            continue
+        for language in ("nl", "en"):
+            setattr(page, f"title_{language}", seed.title[language])
+            setattr(page, f"summary_{language}", seed.summary[language])
+            setattr(page, f"body_{language}", seed.body[language])
+        page.save()
+        changed += 1
+    return changed
+
+
+def refresh_organisations(
+    organisation_model: Any, earlier_seed: Mapping[str, Mapping[str, str]]
+) -> int:
+    """New seed values for services nobody edited since an earlier seed: `earlier_seed` maps a
+    slug to the fields that changed and their earlier values; they are replaced together, only
+    if all of them still hold their earlier value."""
+    data = json.loads((SEED_DIR / "organisations.json").read_text(encoding="utf-8"))
+    changed = 0
+    for item in data["organisations"]:
+        earlier = earlier_seed.get(item["slug"])
+        if earlier is None:
+            continue
+        changed += organisation_model.objects.filter(slug=item["slug"], **earlier).update(
+            **{name: item.get(name, "") for name in earlier}
+        )
+    return changed

@@ -60,6 +60,7 @@ class DirectoryEntry:
     website: str
     phone_link: str
     status: Status
+    hours: list[str]  # the opening hours as lines, Dutch time
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,12 @@ def _schedule(organisation: Organisation) -> Schedule:
 
 def _entry(organisation: Organisation, *, at: dt.datetime, language: str) -> DirectoryEntry:
     chat_url = links.safe_chat_link(organisation.chat_url)
+    schedule = _schedule(organisation)
     if chat_url.startswith("/"):
-        chat_url = translate_url(chat_url, language)
+        # The stored path is the Dutch one (no prefix): resolve it as Dutch, whatever language
+        # is active, then give the address in the page's language.
+        with translation.override("nl"):
+            chat_url = translate_url(chat_url, language)
     return DirectoryEntry(
         organisation=organisation,
         description=_in(language, organisation, "description"),
@@ -120,7 +125,8 @@ def _entry(organisation: Organisation, *, at: dt.datetime, language: str) -> Dir
         phone_link=organisation.phone.replace(" ", "")
         if links.is_phone(organisation.phone)
         else "",
-        status=_schedule(organisation).status_at(at),
+        status=schedule.status_at(at),
+        hours=schedule.describe(),
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vangnet.accounts.decorators import is_verified_staff
 from vangnet.guide import hours, selectors
 from vangnet.guide.forms import MAX_BODY_BYTES, NOT_A_BOX, DirectoryForm, SelfCheckForm
 from vangnet.guide.models import Audience
@@ -72,7 +73,7 @@ def _posted_answers(request: HttpRequest) -> QueryDict | None:
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest, check: str) -> HttpResponse:
     the_check = CHECKS[check]
-    context: dict[str, object] = {"check": the_check}
+    context: dict[str, object] = {"check": the_check, "staff_view": is_verified_staff(request)}
     posted = _posted_answers(request) if request.method == "POST" else None
     if request.method != "POST":
         form = SelfCheckForm(check=the_check)
@@ -100,7 +101,9 @@ def self_check(request: HttpRequest, check: str) -> HttpResponse:
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
-    context: dict[str, object] = {"form": form}
+    # Whether a directory entry was verified with the organisation is a note for staff
+    # (who keep the directory); the public sees when the entry was last checked.
+    context: dict[str, object] = {"form": form, "staff_view": is_verified_staff(request)}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         provinces = form.provinces()
