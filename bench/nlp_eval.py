@@ -118,12 +118,30 @@ def eval_suggestions(split: str, show_errors: bool) -> dict[str, float]:
     return out
 
 
+def load_marked(name: str) -> list[dict[str, object]]:
+    """Messages with their identifying strings marked [[like this]]."""
+    import re
+
+    rows: list[dict[str, object]] = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(
+            {
+                "id": f"{name}:{len(rows) + 1}",
+                "text": line.replace("[[", "").replace("]]", ""),
+                "identifying": re.findall(r"\[\[(.*?)\]\]", line),
+            }
+        )
+    return rows
+
+
 def eval_deidentify(split: str, show_errors: bool) -> dict[str, float]:
     from vangnet.reading.deidentify import deidentifier
 
     engine = deidentifier()
     engine.deidentify_transcript(["warm up met Jan uit Utrecht"])
-    rows = load_jsonl(f"deid_{split}.jsonl")
+    rows = load_marked(f"deid_{split}.txt")
     found = total = 0
     kept_words = other_words = 0
     started = time.perf_counter()
