@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vangnet.coding",
     "vangnet.monitor",
     "vangnet.cases",
+    "vangnet.reading",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,6 @@ from typing import Any
 
 from vangnet.reading import wordlists
 
-MAX_CHARS = 4000
 TYPE_LABELS = {
     "persoon": "PERSOON",
     "account": "ACCOUNT",
@@ -315,7 +314,6 @@ class Deidentifier:
                 yield Span(match.start(1), match.end(1), "locatie")
 
     def find(self, text: str) -> list[Span]:
-        text = text[:MAX_CHARS]
         spans = [
             *self._capital_places(text),
             *self._rule_spans(text),
@@ -335,8 +333,7 @@ class Deidentifier:
         counters: dict[str, int] = {}
         messages = []
         for text in texts:
-            text = text[:MAX_CHARS]
-            spans = self.find(text)
+                spans = self.find(text)
             pieces, position = [], 0
             for span in spans:
                 label = TYPE_LABELS[span.type]
