@@ -59,7 +59,13 @@ INSTALLED_APPS = [
     "vangnet.monitor",
     "vangnet.cases",
     "vangnet.reading",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (suggestions, de-identification) on the database: no extra service.
+# `vangnet db_worker` runs the tasks; `make run` starts one next to the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

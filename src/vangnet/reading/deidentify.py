@@ -333,7 +333,7 @@ class Deidentifier:
         counters: dict[str, int] = {}
         messages = []
         for text in texts:
-                spans = self.find(text)
+            spans = self.find(text)
             pieces, position = [], 0
             for span in spans:
                 label = TYPE_LABELS[span.type]

@@ -4,7 +4,8 @@ A pattern is a regular expression over the normal form (see `text.py`), with fou
 - `{NAME}` inserts a macro from the same file (e.g. `{MY}` = mijn|mn|m'n|me);
 - a space stands for one or more spaces or commas;
 - `~` stands for a gap of up to three words ("wil ~ dood" = "wil echt gewoon dood");
-- `*` after a letter or `)` means "any word ending" (`verkracht*`); it is never a quantifier.
+- `*` after a letter or `)` means "any word ending" (`verkracht*`, `foto*` = foto's); it is
+  never a quantifier.
 Every pattern ends at a word boundary; `starts_at_word` checks the start, which is left out
 of the expression itself so that the regular expression engine can skip ahead on the first
 letters (four to ten times faster on long messages).
@@ -36,7 +37,7 @@ def expand(pattern: str, macros: Mapping[str, str]) -> str:
 
 def translate(pattern: str, macros: Mapping[str, str]) -> str:
     body = expand(pattern, macros)
-    body = re.sub(r"(?<=[\w)])\*", r"\\w*", body)
+    body = re.sub(r"(?<=[\w)])\*", lambda _m: r"[\w']*", body)
     body = body.replace(" ~ ", "\0").replace(" ", r"[\s,]+").replace("\0", _GAP)
     return rf"(?:{body})(?!\w)"
 

@@ -147,7 +147,8 @@ class _Reader:
             for rule in rules:
                 for _index, found, _text in self.matches(rule.pattern, read):
                     weights[code] = weights.get(code, 0.0) + rule.weight
-                    evidence.setdefault(code, []).append(found)
+                    if found not in evidence.setdefault(code, []):
+                        evidence[code].append(found)
         return weights, evidence
 
 
