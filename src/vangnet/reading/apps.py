@@ -1,4 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _read_when_ended(sender: Any, conversation_pk: int, **kwargs: Any) -> None:
+    from vangnet.reading.services import queue_reading
+
+    queue_reading(conversation_pk)
 
 
 class ReadingConfig(AppConfig):
@@ -8,9 +18,4 @@ class ReadingConfig(AppConfig):
     def ready(self) -> None:
         from vangnet.chat.signals import conversation_ended
 
-        def on_end(sender: object, conversation_pk: int, **kwargs: object) -> None:
-            from vangnet.reading.services import queue_reading
-
-            queue_reading(conversation_pk)
-
-        conversation_ended.connect(on_end, dispatch_uid="reading.on_conversation_ended")
+        conversation_ended.connect(_read_when_ended, dispatch_uid="reading.read_when_ended")
