@@ -32,11 +32,19 @@ class Action(StrEnum):
     CLIENT_ACCESS_REPORT = "accesslog.client_report"
     STAFF_MANAGE = "staff.manage"
     GUIDE_EDIT = "guide.edit"
+    RESEARCH_TRANSCRIPTS = "reading.deidentified"  # read de-identified transcripts, with a purpose
+    SUGGESTION_QUALITY = "reading.suggestion_quality"  # how often suggested codes were kept
+    TRIAGE_FLAG = "reading.triage_flag"  # raise or lower a chat's acute-danger flag
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset(
-        {Action.CHAT_CONSOLE, Action.CHAT_TRANSCRIPT, Action.CONTACT_REGISTER}
+        {
+            Action.CHAT_CONSOLE,
+            Action.CHAT_TRANSCRIPT,
+            Action.CONTACT_REGISTER,
+            Action.TRIAGE_FLAG,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -45,10 +53,19 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CHAT_TRANSCRIPT,
             Action.CONTACT_REGISTER,
             Action.CONTACT_CORRECT_ANY,
+            Action.TRIAGE_FLAG,
+            Action.SUGGESTION_QUALITY,
         }
     ),
     Role.CASE_WORKER: frozenset({Action.CASE_WORK, Action.CASE_SHARE}),
-    Role.RESEARCHER: frozenset({Action.MONITOR_VIEW, Action.MONITOR_EXPORT}),
+    Role.RESEARCHER: frozenset(
+        {
+            Action.MONITOR_VIEW,
+            Action.MONITOR_EXPORT,
+            Action.RESEARCH_TRANSCRIPTS,
+            Action.SUGGESTION_QUALITY,
+        }
+    ),
     Role.PARTNER: frozenset({Action.PARTNER_SHARES}),
     Role.ADMINISTRATOR: frozenset(
         {
@@ -59,6 +76,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MONITOR_SET_THRESHOLD,
             Action.CONTACT_IMPORT,
             Action.GUIDE_EDIT,
+            Action.SUGGESTION_QUALITY,
         }
     ),
 }
