@@ -26,7 +26,9 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings")
-    os.environ.setdefault("VANGNET_DATA_DIR", "/tmp/vangnet-nlp-eval")
+    import tempfile
+
+    os.environ.setdefault("VANGNET_DATA_DIR", tempfile.mkdtemp(prefix="vangnet-nlp-eval-"))
     import django
 
     django.setup()

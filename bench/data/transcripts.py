@@ -6,7 +6,7 @@ A transcript is a random, consistent combination (one chatter role, a victim, so
 counsellor turns that carry the outcome. The two pools are disjoint: DEV snippets were used to
 write the word lists; HELDOUT snippets were written before the rules and never used to tune them.
 
-    .venv/bin/python bench/data/transcripts.py      # writes suggest_dev.jsonl, suggest_heldout.jsonl
+    .venv/bin/python bench/data/transcripts.py  # writes suggest_dev.jsonl, suggest_heldout.jsonl
 """
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ POOLS: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = {
             ("een vriendin van mij zit in de problemen denk ik", {}),
         ],
         "opening_prof": [
-            ("goedemiddag, ik ben mentor op een middelbare school en heb zorgen over een leerling", {}),
+            (
+                "goedemiddag, ik ben mentor op een middelbare school en heb zorgen over "
+                "een leerling",
+                {},
+            ),
             ("ik werk bij jeugdzorg en een cliënt van mij vertelde iets", {}),
         ],
         "age_self": [
@@ -56,60 +60,138 @@ POOLS: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = {
         "sexual": [
             ("hij zegt dat ik met zijn vrienden naar bed moet", {"exploitation_forms": "sexual"}),
             ("ik moet seks hebben met mannen die hij regelt", {"exploitation_forms": "sexual"}),
-            ("hij verkoopt me aan andere mannen", {"exploitation_forms": "sexual", "perpetrator_relation": "client_buyer"}),
-            ("ik moest naar een hotel en daar kwamen klanten", {"exploitation_forms": "sexual", "perpetrator_relation": "client_buyer"}),
-            ("hij heeft een advertentie van me online gezet voor seks", {"exploitation_forms": "sexual"}),
+            (
+                "hij verkoopt me aan andere mannen",
+                {"exploitation_forms": "sexual", "perpetrator_relation": "client_buyer"},
+            ),
+            (
+                "ik moest naar een hotel en daar kwamen klanten",
+                {"exploitation_forms": "sexual", "perpetrator_relation": "client_buyer"},
+            ),
+            (
+                "hij heeft een advertentie van me online gezet voor seks",
+                {"exploitation_forms": "sexual"},
+            ),
         ],
         "sexual_other": [
-            ("ik denk dat ze seks moet hebben met mannen voor geld", {"exploitation_forms": "sexual"}),
-            ("ze wordt naar feestjes gebracht waar oudere mannen zijn", {"exploitation_forms": "sexual"}),
+            (
+                "ik denk dat ze seks moet hebben met mannen voor geld",
+                {"exploitation_forms": "sexual"},
+            ),
+            (
+                "ze wordt naar feestjes gebracht waar oudere mannen zijn",
+                {"exploitation_forms": "sexual"},
+            ),
         ],
         "criminal": [
             ("ik moet drugs verkopen voor hun", {"exploitation_forms": "criminal"}),
-            ("ze laten me pakketjes rondbrengen en ik weet dat het drugs zijn", {"exploitation_forms": "criminal"}),
-            ("ik moest mijn bankpas afgeven en ze halen er geld mee weg", {"exploitation_forms": "criminal"}),
+            (
+                "ze laten me pakketjes rondbrengen en ik weet dat het drugs zijn",
+                {"exploitation_forms": "criminal"},
+            ),
+            (
+                "ik moest mijn bankpas afgeven en ze halen er geld mee weg",
+                {"exploitation_forms": "criminal"},
+            ),
         ],
         "criminal_other": [
-            ("hij moet drugs dealen voor een groep oudere jongens", {"exploitation_forms": "criminal"}),
-            ("hij heeft opeens veel geld en ik denk dat hij moet dealen", {"exploitation_forms": "criminal"}),
+            (
+                "hij moet drugs dealen voor een groep oudere jongens",
+                {"exploitation_forms": "criminal"},
+            ),
+            (
+                "hij heeft opeens veel geld en ik denk dat hij moet dealen",
+                {"exploitation_forms": "criminal"},
+            ),
         ],
         "labour": [
-            ("ik moet elke dag werken in een nagelstudio zonder geld te krijgen", {"exploitation_forms": "labour"}),
+            (
+                "ik moet elke dag werken in een nagelstudio zonder geld te krijgen",
+                {"exploitation_forms": "labour"},
+            ),
         ],
         "relation": [
-            ("mijn vriend is eigenlijk een loverboy denk ik", {"perpetrator_relation": "partner_loverboy"}),
+            (
+                "mijn vriend is eigenlijk een loverboy denk ik",
+                {"perpetrator_relation": "partner_loverboy"},
+            ),
             ("het is mijn stiefvader die dit doet", {"perpetrator_relation": "parent_stepparent"}),
             ("mijn oom dwingt me", {"perpetrator_relation": "other_family"}),
-            ("het is een jongen die ik online heb leren kennen", {"perpetrator_relation": "online_contact"}),
+            (
+                "het is een jongen die ik online heb leren kennen",
+                {"perpetrator_relation": "online_contact"},
+            ),
             ("het is een hele groep jongens", {"perpetrator_relation": "network_group"}),
-            ("een vriendin van me heeft me erin geluisd", {"perpetrator_relation": "friend_acquaintance"}),
+            (
+                "een vriendin van me heeft me erin geluisd",
+                {"perpetrator_relation": "friend_acquaintance"},
+            ),
         ],
         "relation_other": [
-            ("ze heeft een vriendje van 24, ik denk dat hij een loverboy is", {"perpetrator_relation": "partner_loverboy"}),
-            ("het gaat om een groep jongens uit de buurt", {"perpetrator_relation": "network_group"}),
-            ("ze heeft iemand leren kennen via internet", {"perpetrator_relation": "online_contact"}),
+            (
+                "ze heeft een vriendje van 24, ik denk dat hij een loverboy is",
+                {"perpetrator_relation": "partner_loverboy"},
+            ),
+            (
+                "het gaat om een groep jongens uit de buurt",
+                {"perpetrator_relation": "network_group"},
+            ),
+            (
+                "ze heeft iemand leren kennen via internet",
+                {"perpetrator_relation": "online_contact"},
+            ),
         ],
         "platform": [
-            ("ik heb hem leren kennen op snapchat", {"recruitment_platform": "snapchat", "recruitment_channel": "social_media"}),
-            ("hij stuurde me een berichtje op insta", {"recruitment_platform": "instagram", "recruitment_channel": "social_media"}),
-            ("we hadden contact via tiktok", {"recruitment_platform": "tiktok", "recruitment_channel": "social_media"}),
-            ("ik kende hem van discord, we gamen samen", {"recruitment_platform": "discord", "recruitment_channel": "gaming"}),
+            (
+                "ik heb hem leren kennen op snapchat",
+                {"recruitment_platform": "snapchat", "recruitment_channel": "social_media"},
+            ),
+            (
+                "hij stuurde me een berichtje op insta",
+                {"recruitment_platform": "instagram", "recruitment_channel": "social_media"},
+            ),
+            (
+                "we hadden contact via tiktok",
+                {"recruitment_platform": "tiktok", "recruitment_channel": "social_media"},
+            ),
+            (
+                "ik kende hem van discord, we gamen samen",
+                {"recruitment_platform": "discord", "recruitment_channel": "gaming"},
+            ),
         ],
         "channel": [
             ("ik heb hem ontmoet op school", {"recruitment_channel": "school"}),
             ("ik leerde hem kennen via een vriendin", {"recruitment_channel": "via_friends"}),
-            ("hij sprak me aan op straat bij het station", {"recruitment_channel": "street_public"}),
-            ("ik woon op een groep en daar kwam hij langs", {"recruitment_channel": "residential_care"}),
+            (
+                "hij sprak me aan op straat bij het station",
+                {"recruitment_channel": "street_public"},
+            ),
+            (
+                "ik woon op een groep en daar kwam hij langs",
+                {"recruitment_channel": "residential_care"},
+            ),
         ],
         "coercion": [
-            ("hij dreigt mijn naaktfoto's te verspreiden", {"coercion_means": "threat_share_images"}),
+            (
+                "hij dreigt mijn naaktfoto's te verspreiden",
+                {"coercion_means": "threat_share_images"},
+            ),
             ("als ik nee zeg slaat hij me", {"coercion_means": "violence"}),
             ("hij zegt dat hij mijn familie iets aandoet", {"coercion_means": "threat_to_family"}),
-            ("ik heb een schuld bij hem van 2000 euro die ik moet afbetalen", {"coercion_means": "debt_bondage"}),
+            (
+                "ik heb een schuld bij hem van 2000 euro die ik moet afbetalen",
+                {"coercion_means": "debt_bondage"},
+            ),
             ("hij geeft me steeds drugs", {"coercion_means": "drugs_alcohol"}),
-            ("ik hou van hem en hij zegt dat hij van mij houdt", {"coercion_means": "emotional_dependency"}),
+            (
+                "ik hou van hem en hij zegt dat hij van mij houdt",
+                {"coercion_means": "emotional_dependency"},
+            ),
             ("hij gaf me een nieuwe telefoon en dure kleren", {"coercion_means": "gifts_money"}),
-            ("ik mag niet meer met mijn vrienden afspreken van hem", {"coercion_means": "isolation"}),
+            (
+                "ik mag niet meer met mijn vrienden afspreken van hem",
+                {"coercion_means": "isolation"},
+            ),
         ],
         "duration": [
             ("het gaat al een paar weken zo", {"duration": "under_1_month"}),
@@ -139,12 +221,24 @@ POOLS: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = {
         "counsellor": [
             ("wat goed dat je dit vertelt", {"outcome": "listened_supported"}),
             ("ik hoor dat je het heel moeilijk hebt", {"outcome": "listened_supported"}),
-            ("je kunt aangifte doen bij de politie, wil je daar meer over weten?", {"outcome": "referred_police"}),
+            (
+                "je kunt aangifte doen bij de politie, wil je daar meer over weten?",
+                {"outcome": "referred_police"},
+            ),
             ("je kunt ook contact opnemen met Veilig Thuis", {"outcome": "referred_veilig_thuis"}),
-            ("bij Fier is er specialistische hulp voor jongeren zoals jij", {"outcome": "referred_specialised_care"}),
-            ("misschien kun je ook met je huisarts praten", {"outcome": "referred_gp_or_regular_care"}),
+            (
+                "bij Fier is er specialistische hulp voor jongeren zoals jij",
+                {"outcome": "referred_specialised_care"},
+            ),
+            (
+                "misschien kun je ook met je huisarts praten",
+                {"outcome": "referred_gp_or_regular_care"},
+            ),
             ("bel 112 als je in direct gevaar bent", {"outcome": "emergency_112"}),
-            ("je mag altijd terugkomen in de chat, morgen ben ik er weer", {"outcome": "follow_up_chat"}),
+            (
+                "je mag altijd terugkomen in de chat, morgen ben ik er weer",
+                {"outcome": "follow_up_chat"},
+            ),
             ("ik leg even uit hoe dat werkt met een melding", {"outcome": "information_advice"}),
         ],
     },
@@ -177,7 +271,10 @@ POOLS: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = {
         ],
         "sexual": [
             ("hij laat me met andere mannen slapen voor geld", {"exploitation_forms": "sexual"}),
-            ("ik moet voor hem seks doen met klanten", {"exploitation_forms": "sexual", "perpetrator_relation": "client_buyer"}),
+            (
+                "ik moet voor hem seks doen met klanten",
+                {"exploitation_forms": "sexual", "perpetrator_relation": "client_buyer"},
+            ),
         ],
         "sexual_other": [
             ("ik vermoed dat ze wordt gedwongen tot prostitutie", {"exploitation_forms": "sexual"}),
@@ -198,19 +295,34 @@ POOLS: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = {
             ("mijn neef regelt het allemaal", {"perpetrator_relation": "other_family"}),
         ],
         "relation_other": [
-            ("het is haar nieuwe vriend, hij is veel ouder", {"perpetrator_relation": "partner_loverboy"}),
+            (
+                "het is haar nieuwe vriend, hij is veel ouder",
+                {"perpetrator_relation": "partner_loverboy"},
+            ),
         ],
         "platform": [
-            ("hij voegde me toe op snap", {"recruitment_platform": "snapchat", "recruitment_channel": "social_media"}),
-            ("het begon op instagram", {"recruitment_platform": "instagram", "recruitment_channel": "social_media"}),
-            ("we appten op whatsapp", {"recruitment_platform": "whatsapp", "recruitment_channel": "messaging_app"}),
+            (
+                "hij voegde me toe op snap",
+                {"recruitment_platform": "snapchat", "recruitment_channel": "social_media"},
+            ),
+            (
+                "het begon op instagram",
+                {"recruitment_platform": "instagram", "recruitment_channel": "social_media"},
+            ),
+            (
+                "we appten op whatsapp",
+                {"recruitment_platform": "whatsapp", "recruitment_channel": "messaging_app"},
+            ),
         ],
         "channel": [
             ("ik ken hem van school", {"recruitment_channel": "school"}),
             ("via vrienden van mij kwam ik hem tegen", {"recruitment_channel": "via_friends"}),
         ],
         "coercion": [
-            ("hij zegt dat hij de filmpjes naar mijn ouders stuurt", {"coercion_means": "threat_share_images"}),
+            (
+                "hij zegt dat hij de filmpjes naar mijn ouders stuurt",
+                {"coercion_means": "threat_share_images"},
+            ),
             ("hij heeft me al vaak geslagen", {"coercion_means": "violence"}),
             ("ik ben hem nog geld schuldig", {"coercion_means": "debt_bondage"}),
             ("hij kocht cadeaus voor me", {"coercion_means": "gifts_money"}),
@@ -227,7 +339,10 @@ POOLS: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = {
         ],
         "known": [
             ("de wijkagent weet ervan", {"known_to_police_or_care": "yes"}),
-            ("ik heb nog geen aangifte gedaan en niemand weet het", {"known_to_police_or_care": "no"}),
+            (
+                "ik heb nog geen aangifte gedaan en niemand weet het",
+                {"known_to_police_or_care": "no"},
+            ),
         ],
         "siblings": [
             ("mijn broertje doet ook mee voor hem", {"siblings_exploited": "yes"}),
@@ -237,11 +352,20 @@ POOLS: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = {
         ],
         "counsellor": [
             ("knap dat je de stap zet om te chatten", {"outcome": "listened_supported"}),
-            ("als je wilt kun je naar de politie om aangifte te doen", {"outcome": "referred_police"}),
+            (
+                "als je wilt kun je naar de politie om aangifte te doen",
+                {"outcome": "referred_police"},
+            ),
             ("Veilig Thuis kan met je meedenken", {"outcome": "referred_veilig_thuis"}),
-            ("Fier heeft hulpverleners die hier veel van weten", {"outcome": "referred_specialised_care"}),
+            (
+                "Fier heeft hulpverleners die hier veel van weten",
+                {"outcome": "referred_specialised_care"},
+            ),
             ("wil je morgen weer chatten? dan ben ik er", {"outcome": "follow_up_chat"}),
-            ("ik geef je wat informatie over wat je rechten zijn", {"outcome": "information_advice"}),
+            (
+                "ik geef je wat informatie over wat je rechten zijn",
+                {"outcome": "information_advice"},
+            ),
             ("bel meteen 112", {"outcome": "emergency_112"}),
         ],
     },
@@ -271,18 +395,48 @@ def _merge(codes: dict[str, object], labels: dict[str, str]) -> None:
             codes[key] = code
 
 
-def make(pool: dict[str, list[tuple[str, dict[str, str]]]], rng: random.Random, ident: str) -> dict[str, object]:
+def make(
+    pool: dict[str, list[tuple[str, dict[str, str]]]], rng: random.Random, ident: str
+) -> dict[str, object]:
     role = rng.choice(["victim_self"] * 5 + ["parent_carer"] * 2 + ["friend_peer", "professional"])
     codes: dict[str, object] = {"role": role}
     visitor: list[str] = []
     victim = rng.choice(list(VICTIMS))
     if role == "victim_self":
-        parts = ["opening_self", "age_self", "gender_self", "sexual", "criminal", "labour", "relation",
-                 "platform", "channel", "coercion", "coercion", "duration", "first_contact", "known",
-                 "siblings", "acute"]
+        parts = [
+            "opening_self",
+            "age_self",
+            "gender_self",
+            "sexual",
+            "criminal",
+            "labour",
+            "relation",
+            "platform",
+            "channel",
+            "coercion",
+            "coercion",
+            "duration",
+            "first_contact",
+            "known",
+            "siblings",
+            "acute",
+        ]
     else:
-        opening = {"parent_carer": "opening_parent", "friend_peer": "opening_friend", "professional": "opening_prof"}[role]
-        parts = [opening, "age_other", "sexual_other", "criminal_other", "relation_other", "platform", "duration", "known"]
+        opening = {
+            "parent_carer": "opening_parent",
+            "friend_peer": "opening_friend",
+            "professional": "opening_prof",
+        }[role]
+        parts = [
+            opening,
+            "age_other",
+            "sexual_other",
+            "criminal_other",
+            "relation_other",
+            "platform",
+            "duration",
+            "known",
+        ]
         if role == "parent_carer":
             codes["victim_gender"] = VICTIMS[victim]
         if role == "friend_peer":  # every friend opening speaks of "vriendin"

@@ -50,7 +50,9 @@ def test_triage_reports_bad_lines_by_number_and_processes_the_rest():
 def test_suggest_codes_writes_the_codebook_questions(tmp_path):
     source = tmp_path / "chats.jsonl"
     source.write_text(
-        json.dumps({"id": "a", "turns": [{"from": "visitor", "text": "ik ben 13 en ken hem van tiktok"}]})
+        json.dumps(
+            {"id": "a", "turns": [{"from": "visitor", "text": "ik ben 13 en ken hem van tiktok"}]}
+        )
         + "\n",
         encoding="utf-8",
     )

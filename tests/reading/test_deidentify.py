@@ -71,7 +71,9 @@ def test_odd_input(engine, text):
 
 
 def test_the_command_writes_text_and_spans(engine, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"id": 7, "text": "bel 0612345678"}) + "\n"))
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO(json.dumps({"id": 7, "text": "bel 0612345678"}) + "\n")
+    )
     out = io.StringIO()
     call_command("deidentify", stdout=out)
     row = json.loads(out.getvalue())

@@ -25,7 +25,10 @@ def test_codes_come_with_the_words_that_support_them():
         Turn("visitor", "hoi ik ben 15"),
         Turn("visitor", "ik heb hem leren kennen op snapchat"),
         Turn("counsellor", "wat goed dat je dit vertelt. bel 112 als je in gevaar bent"),
-        Turn("visitor", "hij dreigt mijn naaktfoto's te verspreiden en ik moet seks hebben met mannen"),
+        Turn(
+            "visitor",
+            "hij dreigt mijn naaktfoto's te verspreiden en ik moet seks hebben met mannen",
+        ),
     ]
     result = suggest(turns)
     assert result.codes["victim_age_band"] == "15_17"

@@ -46,7 +46,9 @@ def read_chat(counsellor):
             },
             "role": {"codes": "unknown", "confidence": 0.5, "evidence": [], "source": "rules"},
         },
-        deidentified=json.dumps([{"from": "visitor", "text": "hoi ik ben [PERSOON-1] en ik ken hem van snapchat"}]),
+        deidentified=json.dumps(
+            [{"from": "visitor", "text": "hoi ik ben [PERSOON-1] en ik ken hem van snapchat"}]
+        ),
     )
     return chat
 
@@ -67,7 +69,9 @@ def test_the_coding_form_opens_with_suggestions_marked_and_evidence_logged(staff
     ).exists()
 
 
-def test_a_researcher_states_a_purpose_and_sees_only_the_deidentified_copy(staff_client, make_staff):
+def test_a_researcher_states_a_purpose_and_sees_only_the_deidentified_copy(
+    staff_client, make_staff
+):
     anna = make_staff(Role.COUNSELLOR).user
     chat = read_chat(anna)
     coding_services.register_contact(by=anna, conversation=chat, answers={"role": "victim_self"})
@@ -77,7 +81,10 @@ def test_a_researcher_states_a_purpose_and_sees_only_the_deidentified_copy(staff
     too_short = client.post(url, {"purpose": "x", "since": "2020-01-01", "until": "2099-12-31"})
     assert "PERSOON" not in too_short.content.decode()
     today = timezone.localdate().isoformat()
-    page = client.post(url, {"purpose": "Studie naar werving via sociale media", "since": "2020-01-01", "until": today})
+    page = client.post(
+        url,
+        {"purpose": "Studie naar werving via sociale media", "since": "2020-01-01", "until": today},
+    )
     html = page.content.decode()
     assert "[PERSOON-1]" in html and "sanne" not in html
     entry = AccessLogEntry.objects.get(record_type="deidentified_transcript", user=rita)
@@ -93,7 +100,9 @@ def test_kept_rates_per_question(staff_client, make_staff):
     anna = make_staff(Role.COUNSELLOR).user
     chat = read_chat(anna)
     coding_services.register_contact(
-        by=anna, conversation=chat, answers={"recruitment_platform": ["snapchat"], "role": "victim_self"}
+        by=anna,
+        conversation=chat,
+        answers={"recruitment_platform": ["snapchat"], "role": "victim_self"},
     )
     client, _user = staff_client(Role.RESEARCHER)
     page = client.get(reverse("reading:quality"))

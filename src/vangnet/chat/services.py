@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import User
-from vangnet.chat.signals import conversation_ended
 from vangnet.chat.models import Assignment, Conversation, Duty, Message, VisitorRole
 from vangnet.chat.protocol import clean_text
+from vangnet.chat.signals import conversation_ended
 from vangnet.core.access import AccessDenied, Action, may, object_rule, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry

@@ -63,7 +63,9 @@ def initial_answers(*, conversation: Conversation | None) -> dict[str, str]:
     return {"role": role} if role else {"role": ""}
 
 
-def suggestions(*, conversation: Conversation | None, user: Any, access_point: str) -> dict[str, Any]:
+def suggestions(
+    *, conversation: Conversation | None, user: Any, access_point: str
+) -> dict[str, Any]:
     """Codes suggested from the transcript by the reading app, when it is installed.
 
     Looked up by name so that coding does not depend on the app that reads chats.

@@ -130,13 +130,18 @@ def _rules(data: dict[str, Any]) -> list[tuple[str, re.Pattern[str], int]]:
         r"jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|jun(?:i)?|jul(?:i)?|aug(?:ustus)?"
         r"|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     )
-    date = rf"\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}|\d{{1,2}}\s+(?:{months})\.?\s+(?:19|20)\d{{2}}"
+    date = (
+        rf"\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}"
+        rf"|\d{{1,2}}\s+(?:{months})\.?\s+(?:19|20)\d{{2}}"
+    )
     return [
         ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", i), 0),
         ("url", re.compile(r"(?:https?://|www\.)[^\s<>\"]+", i), 0),
         (
             "url",
-            re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|be|org|net|eu|io|me|info|tv|app)\b(?:/\S*)?", i),
+            re.compile(
+                r"\b[\w-]+(?:\.[\w-]+)*\.(?:nl|com|be|org|net|eu|io|me|info|tv|app)\b(?:/\S*)?", i
+            ),
             0,
         ),
         ("account", re.compile(r"(?<![\w.@])@[\w.]{2,30}\w"), 0),
@@ -144,7 +149,8 @@ def _rules(data: dict[str, Any]) -> list[tuple[str, re.Pattern[str], int]]:
         (
             "account",
             re.compile(
-                rf"\b(?:{platforms})\b\s*(?::|=|is|naam is|name is|account is|-)\s*@?([\w.]{{3,30}})",
+                rf"\b(?:{platforms})\b\s*(?::|=|is|naam is|name is|account is|-)"
+                rf"\s*@?([\w.]{{3,30}})",
                 i,
             ),
             1,
@@ -295,8 +301,11 @@ class Deidentifier:
             elif word in self.surnames and index - previous_name_end <= 2 and index > 0:
                 between = words[previous_name_end + 1 : index]
                 if all(w.group(0).lower() in self.interfixes for w in between):
-                    yield Span(words[previous_name_end + 1].start() if between else match.start(),
-                               match.end(), "persoon")
+                    yield Span(
+                        words[previous_name_end + 1].start() if between else match.start(),
+                        match.end(),
+                        "persoon",
+                    )
                     previous_name_end = index
             elif (
                 match.group(0)[0].islower()
@@ -308,7 +317,7 @@ class Deidentifier:
                 yield Span(match.start(), match.end(), "persoon")
 
     def _capital_places(self, text: str) -> Iterable[Span]:
-        """"in Leiden": place names that deduce leaves because they are also words (leiden)."""
+        """ "in Leiden": place names that deduce leaves because they are also words (leiden)."""
         for match in self.place_after.finditer(text):
             if match.group(1).lower() in self.capital_places:
                 yield Span(match.start(1), match.end(1), "locatie")
@@ -341,7 +350,9 @@ class Deidentifier:
                 if key not in numbers and label == "PERSOON":
                     # "Sanne de Vries" after "sanne": the same person, the same placeholder
                     first = key[1].split(" ")[0]
-                    alias = next((k for k in numbers if k[0] == label and k[1].split(" ")[0] == first), None)
+                    alias = next(
+                        (k for k in numbers if k[0] == label and k[1].split(" ")[0] == first), None
+                    )
                     if alias is not None:
                         numbers[key] = numbers[alias]
                 if key not in numbers:
@@ -361,7 +372,7 @@ _TITLE = re.compile(
 
 
 def _trim_title(text: str, span: Span) -> Span:
-    """"meneer Jansen": the title says nothing about who; only the name goes."""
+    """ "meneer Jansen": the title says nothing about who; only the name goes."""
     if span.type != "persoon":
         return span
     match = _TITLE.match(text, span.start, span.end)

@@ -124,7 +124,9 @@ def _pipeline(multi: bool) -> Any:
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import make_pipeline
 
-    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+    vectoriser = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True
+    )
     classifier = LogisticRegression(max_iter=1000, class_weight="balanced")
     return make_pipeline(vectoriser, OneVsRestClassifier(classifier) if multi else classifier)
 
@@ -203,7 +205,11 @@ def save(questions: dict[str, dict[str, Any]], book: Codebook) -> Path:
     path = model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(
-        {"codebook_version": book.version, "sklearn_version": sklearn.__version__, "questions": questions},
+        {
+            "codebook_version": book.version,
+            "sklearn_version": sklearn.__version__,
+            "questions": questions,
+        },
         path,
     )
     _load.cache_clear()

@@ -56,7 +56,9 @@ def suggestions_for_form(
                 before = text[max(0, start - SNIPPET_CONTEXT) : start]
                 after = text[end : end + SNIPPET_CONTEXT]
                 snippets.append(f"…{before}[{text[start:end]}]{after}…")
-        out[key] = FormSuggestion(codes, float(entry["confidence"]), entry.get("source", "rules"), snippets)
+        out[key] = FormSuggestion(
+            codes, float(entry["confidence"]), entry.get("source", "rules"), snippets
+        )
     return out
 
 

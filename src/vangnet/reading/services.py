@@ -16,7 +16,10 @@ from vangnet.reading.deidentify import deidentifier
 from vangnet.reading.models import TranscriptReading
 
 log = logging.getLogger(__name__)
-_SPEAKERS = {Message.Sender.VISITOR: "visitor", Message.Sender.COUNSELLOR: "counsellor"}
+_SPEAKERS: dict[str, str] = {
+    Message.Sender.VISITOR: "visitor",
+    Message.Sender.COUNSELLOR: "counsellor",
+}
 
 
 def transcript_turns(conversation: Conversation) -> list[suggestions.Turn]:
@@ -74,7 +77,12 @@ def record_failure(conversation_pk: int, error: BaseException, attempt: int) -> 
         attempts=attempt,
         error=type(error).__name__[:300],
     )
-    log.warning("reading conversation %s failed (attempt %s): %s", conversation_pk, attempt, type(error).__name__)
+    log.warning(
+        "reading conversation %s failed (attempt %s): %s",
+        conversation_pk,
+        attempt,
+        type(error).__name__,
+    )
 
 
 def deidentified_turns(reading: TranscriptReading) -> list[dict[str, Any]]:

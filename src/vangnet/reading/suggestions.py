@@ -81,7 +81,11 @@ class SuggestionRules:
             self.min_weight[key] = float(spec.get("min_weight", 0.5))
             self.priority[key] = spec.get("priority", question.code_names)
             audiences: dict[str, dict[str, list[_Rule]]] = {}
-            for field_name, audience in (("codes", "any"), ("codes_self", "self"), ("codes_other", "other")):
+            for field_name, audience in (
+                ("codes", "any"),
+                ("codes_self", "self"),
+                ("codes_other", "other"),
+            ):
                 for code, patterns in spec.get(field_name, {}).items():
                     question.get(code)  # and so does a code it does not know
                     audiences.setdefault(audience, {})[code] = [
@@ -93,9 +97,7 @@ class SuggestionRules:
             self.rules[key] = audiences
         self.acute = data["acute_danger"]
         self.exploited = data["exploited"]
-        self.ages = [
-            (compile_pattern(p, macros), who) for p, who in data["ages"]["patterns"]
-        ]
+        self.ages = [(compile_pattern(p, macros), who) for p, who in data["ages"]["patterns"]]
         self.age_bands = data["ages"]["bands"]
         durations = data["durations"]
         self.durations = [compile_pattern(p, macros) for p in durations["patterns"]]
@@ -211,14 +213,19 @@ def suggest(
     forms = out.codes.get("exploitation_forms", [UNKNOWN])
     if forms != [UNKNOWN]:
         status = rules.exploited["self" if role[0] == "victim_self" else "other"]
-        single("victim_exploited", status, out.confidence["exploitation_forms"], out.evidence["exploitation_forms"])
+        single(
+            "victim_exploited",
+            status,
+            out.confidence["exploitation_forms"],
+            out.evidence["exploitation_forms"],
+        )
     else:
         single("victim_exploited", *_single_by_rules(reader, rules, "victim_exploited", audience))
     if questions is not None:
         for mapping in (out.codes, out.confidence, out.evidence, out.source):
             for key in list(mapping):
                 if key not in wanted:
-                    del mapping[key]  # type: ignore[attr-defined]
+                    del mapping[key]
     return out
 
 
@@ -270,7 +277,9 @@ def _acute(reader: _Reader, rules: SuggestionRules) -> tuple[str, float, list[Ev
     return UNKNOWN, 0.5, []
 
 
-def _age(reader: _Reader, rules: SuggestionRules, audience: str) -> tuple[str, float, list[Evidence]]:
+def _age(
+    reader: _Reader, rules: SuggestionRules, audience: str
+) -> tuple[str, float, list[Evidence]]:
     for pattern, who in rules.ages:
         if who not in ("any", audience):
             continue
@@ -293,7 +302,13 @@ def _months(text: str, rules: SuggestionRules) -> float | None:
             amount = float(rules.duration_words[token])
     if amount is None:
         return None
-    for unit, factor in (("dag", 1 / 30), ("week", 0.25), ("weken", 0.25), ("maand", 1), ("jaar", 12)):
+    for unit, factor in (
+        ("dag", 1 / 30),
+        ("week", 0.25),
+        ("weken", 0.25),
+        ("maand", 1),
+        ("jaar", 12),
+    ):
         if re.search(rf"\b{unit}", text):
             return amount * factor
     return None

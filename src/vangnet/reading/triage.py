@@ -143,7 +143,9 @@ def _factor(book: TriageRules, cue: _Cue, clause: str, before: str, matched: str
         if book.past_strong.search(clause):
             factor *= book.factors["past_strong"]
         elif (
-            not cue.recent and book.past_weak.search(clause) and not book.present_weak.search(clause)
+            not cue.recent
+            and book.past_weak.search(clause)
+            and not book.present_weak.search(clause)
         ):
             factor *= book.factors["past_weak"]
     return factor

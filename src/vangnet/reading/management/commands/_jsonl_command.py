@@ -27,12 +27,14 @@ class JsonLinesCommand(BaseCommand):
 
         try:
             if path is None:
-                outcome = jsonlines.run(sys.stdin, handle, self.stdout, report)
+                outcome = jsonlines.run(sys.stdin, handle, self.stdout, report)  # type: ignore[arg-type]
             else:
                 with path.open(encoding="utf-8-sig", errors="replace") as source:
-                    outcome = jsonlines.run(source, handle, self.stdout, report)
+                    outcome = jsonlines.run(source, handle, self.stdout, report)  # type: ignore[arg-type]
         except OSError as error:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}) from None
+            raise CommandError(
+                _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}
+            ) from None
         if outcome.errors:
             raise CommandError(
                 _("%(bad)d line(s) could not be read; %(good)d processed.")

@@ -42,9 +42,7 @@ class Command(JsonLinesCommand):
         parser.add_argument(
             "--question", action="append", default=[], help="only this question (repeatable)"
         )
-        parser.add_argument(
-            "--rules-only", action="store_true", help="leave out trained models"
-        )
+        parser.add_argument("--rules-only", action="store_true", help="leave out trained models")
 
     def handle(self, *args: Any, **options: Any) -> None:
         book = codebook.current()
