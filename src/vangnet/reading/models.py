@@ -3,6 +3,7 @@ de-identified copy of its transcript (encrypted at rest, like the original)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,21 @@ class TranscriptReading(models.Model):
 
     def __str__(self) -> str:
         return f"reading of {self.conversation_id} ({self.status})"
+
+
+class TriageFeedback(models.Model):
+    """A counsellor raised or lowered a chat's acute flag: logged, and evaluation data for the
+    triage word lists (how often, and from which score, people disagreed with them)."""
+
+    conversation = models.ForeignKey(
+        "chat.Conversation", on_delete=models.CASCADE, related_name="triage_feedback"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    score = models.FloatField()
+    acute_before = models.BooleanField()
+    acute_after = models.BooleanField()
+    triage_version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.acute_before} -> {self.acute_after}"

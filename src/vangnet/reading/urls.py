@@ -6,4 +6,5 @@ app_name = "reading"
 urlpatterns = [
     path("transcripts/", views.transcripts, name="transcripts"),
     path("suggestions/", views.quality, name="quality"),
+    path("flag/", views.flag, name="flag"),
 ]

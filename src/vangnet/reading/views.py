@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from vangnet.accounts.decorators import staff_view
+from vangnet.chat.models import Conversation
 from vangnet.coding import codebook
 from vangnet.core.access import Action
 from vangnet.core.audit import access_point_of
-from vangnet.reading import learned, selectors
+from vangnet.reading import learned, queue, selectors
 from vangnet.reading.forms import ResearchForm
 
 
@@ -43,3 +46,26 @@ def quality(request: HttpRequest) -> HttpResponse:
         "reading/quality.html",
         {"rows": selectors.kept_rates(), "model_problem": learned.model_status(book), "book": book},
     )
+
+
+@require_POST
+@staff_view(Action.TRIAGE_FLAG)
+def flag(request: HttpRequest) -> HttpResponse:
+    """Raise or lower a waiting chat's acute flag from the console (logged as feedback)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from vangnet.chat.services import QUEUE_GROUP, parse_public_id
+
+    public_id = parse_public_id(request.POST.get("conversation"))
+    acute = request.POST.get("acute")
+    if public_id is None or acute not in ("0", "1"):
+        return JsonResponse({"error": _("The request could not be read.")}, status=400)
+    conversation = Conversation.objects.filter(public_id=public_id).first()
+    if conversation is None:
+        return JsonResponse({"error": _("This conversation is not known.")}, status=404)
+    queue.set_flag(conversation=conversation, by=request.user, acute=acute == "1")
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(QUEUE_GROUP, {"type": "queue.changed"})
+    return JsonResponse({"acute": acute == "1"})
