@@ -16,6 +16,8 @@ $(UV):
 
 $(BIN)/vangnet: $(UV) uv.lock pyproject.toml
 	@$(UV) sync --frozen --python $(PYTHON) --quiet
+	@# deduce builds its lookup tables once (minutes), cached in its package directory.
+	@$(BIN)/vangnet prepare-reading
 	@touch $@
 
 install: $(BIN)/vangnet
@@ -24,7 +26,11 @@ run: install
 	@$(BIN)/vangnet migrate --noinput -v 0
 	@$(BIN)/vangnet demo-data --if-empty
 	@echo "Vangnet runs at http://127.0.0.1:8000  (staff: http://127.0.0.1:8000/staff/)"
-	@$(BIN)/vangnet serve --host 127.0.0.1 --port 8000
+	@# The task worker (suggestions, de-identification after a chat) runs beside the server
+	@# on the same database and stops with it.
+	@$(BIN)/vangnet db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/vangnet serve --host 127.0.0.1 --port 8000
 
 # The whole suite on the embedded default (SQLite + in-memory layer); then, with
 # VANGNET_TEST_DATABASE_URL set, the chat and foundation tests again on production-style settings

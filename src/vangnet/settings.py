@@ -58,7 +58,19 @@ INSTALLED_APPS = [
     "vangnet.coding",
     "vangnet.monitor",
     "vangnet.cases",
+    "vangnet.reading",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (suggestions, de-identification) on the database: no extra service.
+# `vangnet db_worker` runs the tasks; `make run` starts one next to the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The chat asks the reading app to score a waiting chat for acute danger (named here so that
+# the chat does not import it): the first visitor message, and the pre-chat question.
+VANGNET_CHAT_TRIAGE_HOOK = "vangnet.reading.queue.triage_waiting_chat"
+VANGNET_CHAT_PRECHAT_HOOK = "vangnet.reading.queue.prechat_answer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/chat/", include("vangnet.chat.urls")),
     path("staff/coding/", include("vangnet.coding.urls")),
     path("staff/monitor/", include("vangnet.monitor.urls")),
+    path("staff/reading/", include("vangnet.reading.urls")),
     path("staff/cases/", include("vangnet.cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -275,6 +276,7 @@ class VisitorConsumer(ChatSocket):
     async def connect(self) -> None:
         self.conversation: Conversation | None = None
         self.position_refresh: asyncio.Task[None] | None = None
+        self.triaged = False  # the first message of this socket was scored for acute danger
         await super().connect()
 
     async def disconnect(self, code: int) -> None:
@@ -320,6 +322,8 @@ class VisitorConsumer(ChatSocket):
         self.conversation = outcome.conversation
         await self.enter(token=token)
         await self.publish(outcome)
+        if frame.text("in_danger"):  # the optional pre-chat question "Ben je nu in gevaar?"
+            await self.triage(prechat=frame.text("in_danger"))
 
     async def resume(self, frame: Frame) -> None:
         try:
@@ -364,6 +368,20 @@ class VisitorConsumer(ChatSocket):
         assert outcome.message is not None
         await self.send_json({"type": "ack", "id": outcome.message.id, "seq": outcome.message.seq})
         await self.publish(outcome)
+        if self.conversation.status == Conversation.Status.WAITING and not self.triaged:
+            await self.triage(text=frame.fields["text"])
+
+    async def triage(self, *, text: str = "", prechat: str = "") -> None:
+        """Score a waiting chat for acute danger (vangnet.reading.queue, named in settings);
+        an acute visitor sees the 112 advice at once and the queue moves them up."""
+        assert self.conversation is not None
+        self.triaged = self.triaged or bool(text)
+        acute = await database_sync_to_async(_triage_hook(bool(prechat)))(
+            self.conversation.pk, prechat or text
+        )
+        if acute:
+            await self.send_json({"type": "advice", "code": "emergency_112"})
+            await self.channel_layer.group_send(services.QUEUE_GROUP, {"type": "queue.changed"})
 
     async def send_state(self) -> None:
         assert self.conversation is not None
@@ -399,6 +417,14 @@ class VisitorConsumer(ChatSocket):
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
         """Only consoles act on this."""
+
+
+def _triage_hook(prechat: bool) -> Any:
+    from django.utils.module_loading import import_string
+
+    return import_string(
+        settings.VANGNET_CHAT_PRECHAT_HOOK if prechat else settings.VANGNET_CHAT_TRIAGE_HOOK
+    )
 
 
 def _fresh(pk: int) -> Conversation:

@@ -33,6 +33,13 @@ class Conversation(models.Model):
     language = models.CharField(max_length=8, default="nl")
     status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
     priority = models.SmallIntegerField(default=0, help_text=_("Higher is served first."))
+    # Acute danger, from the first message and the pre-chat question (vangnet.reading.queue);
+    # a counsellor may raise or lower the flag. Acute chats are served first.
+    risk_prechat = models.CharField(max_length=12, blank=True)
+    risk_score = models.FloatField(default=0.0)
+    risk_acute = models.BooleanField(default=False)
+    risk_phrase = EncryptedTextField(blank=True)
+    risk_scored_at = models.DateTimeField(null=True, blank=True)
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

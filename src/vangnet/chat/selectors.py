@@ -87,11 +87,12 @@ def availability(now: datetime | None = None) -> Availability:
 
 
 def waiting_queue(*, limit: int = 200) -> list[dict[str, object]]:
-    """The queue as the console shows it: highest priority first, then oldest first."""
+    """The queue as the console shows it: acute danger first (with the phrase that raised the
+    flag), then highest priority, then oldest first. Nobody is hidden."""
     from vangnet.chat.models import Conversation
 
     waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).order_by(
-        "-priority", "created_at", "pk"
+        "-risk_acute", "-priority", "created_at", "pk"
     )[:limit]
     return [
         {
@@ -101,6 +102,8 @@ def waiting_queue(*, limit: int = 200) -> list[dict[str, object]]:
             "nickname": c.nickname,
             "waiting_since": c.created_at.isoformat(),
             "language": c.language,
+            "acute": c.risk_acute,
+            "risk_phrase": c.risk_phrase if c.risk_acute else "",
         }
         for c in waiting
     ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from vangnet.accounts.models import User
 from vangnet.chat.models import Assignment, Conversation, Duty, Message, VisitorRole
 from vangnet.chat.protocol import clean_text
+from vangnet.chat.signals import conversation_ended
 from vangnet.core.access import AccessDenied, Action, may, object_rule, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
@@ -411,6 +412,7 @@ def end_conversation(*, conversation: Conversation, by: User | None) -> Outcome:
         if not ended:
             return Outcome(conversation)
         note = _system_message(conversation, "ended_by_visitor" if by is None else "ended", "")
+        conversation_ended.send(sender=Conversation, conversation_pk=conversation.pk)
     return Outcome(
         conversation, events=[*note.events, _state_event(conversation), _queue_changed()]
     )

@@ -55,6 +55,10 @@ def visitor_strings() -> dict[str, str]:
         "ended_by_visitor": _("You ended the chat."),
         "confirm_end": _("Do you want to end the chat?"),
         "chars_left": _("{count} characters left"),
+        "emergency_112": _(
+            "Are you in danger right now? Call 112 (free, also without credit). "
+            "You can keep this chat open: a counsellor will be with you as soon as possible."
+        ),
         "expired": _("This conversation has ended. You can start a new one."),
     }
 
@@ -102,6 +106,10 @@ def record_consent(request: HttpRequest, public_id: str) -> JsonResponse:
 def console_strings() -> dict[str, str]:
     return {
         "accept": _("Accept"),
+        "acute": _("Acute danger"),
+        "raise_flag": _("Flag acute"),
+        "lower_flag": _("Not acute"),
+        "acute_waiting": _("An acute chat has been waiting for more than a minute."),
         "read_along": _("Read along"),
         "waiting_since": _("waiting since {time}"),
         "queue_empty": _("Nobody is waiting."),

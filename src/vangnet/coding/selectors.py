@@ -61,3 +61,20 @@ def initial_answers(*, conversation: Conversation | None) -> dict[str, str]:
         return {}
     role = ROLE_FROM_VISITOR.get(conversation.visitor_role)
     return {"role": role} if role else {"role": ""}
+
+
+def suggestions(
+    *, conversation: Conversation | None, user: Any, access_point: str
+) -> dict[str, Any]:
+    """Codes suggested from the transcript by the reading app, when it is installed.
+
+    Looked up by name so that coding does not depend on the app that reads chats.
+    """
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    if conversation is None or not apps.is_installed("vangnet.reading"):
+        return {}
+    suggest = import_string("vangnet.reading.selectors.suggestions_for_form")
+    found: dict[str, Any] = suggest(conversation=conversation, user=user, access_point=access_point)
+    return found

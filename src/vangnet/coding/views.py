@@ -14,6 +14,7 @@ from vangnet.chat.models import Conversation
 from vangnet.coding import codebook, selectors, services
 from vangnet.coding.forms import ContactForm, NotCodeableForm
 from vangnet.core.access import AccessDenied, Action
+from vangnet.core.audit import access_point_of
 
 
 def _conversation_from(request: HttpRequest) -> Conversation | None:
@@ -39,11 +40,18 @@ def register(request: HttpRequest) -> HttpResponse:
     conversation = _conversation_from(request)
     if conversation is not None and hasattr(conversation, "coded_contact"):
         return redirect("coding:correct", pk=conversation.coded_contact.pk)
+    suggested = selectors.suggestions(
+        conversation=conversation, user=request.user, access_point=access_point_of(request)
+    )
+    initial = selectors.initial_answers(conversation=conversation)
+    for key, suggestion in suggested.items():
+        question = codebook.current().question(key)
+        initial[key] = suggestion.codes if question.is_multi else suggestion.codes[0]
     form = ContactForm(
         request.POST or None,
         book=codebook.current(),
         with_channel=conversation is None,
-        initial=selectors.initial_answers(conversation=conversation),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,6 +75,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "conversation": conversation,
             "not_codeable_form": NotCodeableForm() if conversation else None,
             "book": codebook.current(),
+            "question_rows": [(f, suggested.get(f.name)) for f in form.question_fields()],
         },
     )
 

@@ -50,6 +50,9 @@ class Action(StrEnum):
     CLIENT_ACCESS_REPORT = "accesslog.client_report"
     STAFF_MANAGE = "staff.manage"
     GUIDE_EDIT = "guide.edit"
+    RESEARCH_TRANSCRIPTS = "reading.deidentified"  # read de-identified transcripts, with a purpose
+    SUGGESTION_QUALITY = "reading.suggestion_quality"  # how often suggested codes were kept
+    TRIAGE_FLAG = "reading.triage_flag"  # raise or lower a chat's acute-danger flag
 
 
 C, S, W, R, P, A = (
@@ -98,6 +101,9 @@ POLICY: tuple[Rule, ...] = (
     rule(Action.CLIENT_ACCESS_REPORT, A),
     rule(Action.STAFF_MANAGE, A),
     rule(Action.GUIDE_EDIT, A),
+    rule(Action.RESEARCH_TRANSCRIPTS, R),
+    rule(Action.SUGGESTION_QUALITY, S, R, A),
+    rule(Action.TRIAGE_FLAG, C, S),
 )
 
 ObjectRule = Callable[[Any, Any], bool]

@@ -5,6 +5,9 @@
   var el = function (id) { return document.getElementById(id); };
   var codingUrl = el("console").getAttribute("data-coding-url");
   var consentUrl = el("console").getAttribute("data-consent-url");
+  var flagUrl = el("console").getAttribute("data-flag-url");
+  var waiting = [];  // the queue as last shown, for the supervisor's acute-waiting alert
+  var supervising = false;
   var socket = null;
   var retryDelay = 500;
   var me = null;
@@ -65,6 +68,7 @@
         setDuty(frame.on_duty);
         renderQueue(frame.queue);
         el("supervision").hidden = !frame.supervisor;
+        supervising = !!frame.supervisor;
         if (frame.supervisor) { renderActive(frame.active); }
         frame.chats.forEach(function (summary) {
           var known = chats[summary.conversation];
@@ -132,8 +136,15 @@
       empty.textContent = strings.queue_empty;
       list.appendChild(empty);
     }
+    waiting = items;
     items.forEach(function (item) {
       var li = document.createElement("li");
+      if (item.acute) {
+        li.className = "acute";
+        var badge = document.createElement("strong");
+        badge.textContent = strings.acute + (item.risk_phrase ? ": “" + item.risk_phrase + "” " : " ");
+        li.appendChild(badge);
+      }
       var label = document.createElement("span");
       label.textContent = item.role_label + (item.nickname ? " · " + item.nickname : "") + " · " +
         format(strings.waiting_since, { time: clockTime(item.waiting_since) }) + " ";
@@ -141,9 +152,32 @@
       li.appendChild(button(strings.accept, function () {
         send({ type: "accept", conversation: item.conversation });
       }));
+      li.appendChild(button(item.acute ? strings.lower_flag : strings.raise_flag, function () {
+        setFlag(item.conversation, !item.acute);
+      }));
       list.appendChild(li);
     });
+    checkAcuteWaiting();
   }
+
+  // A counsellor raises or lowers the acute flag (logged by the server); the queue follows.
+  function setFlag(conversation, acute) {
+    var body = new FormData(el("consent-form"));
+    body.set("conversation", conversation);
+    body.set("acute", acute ? "1" : "0");
+    window.fetch(flagUrl, { method: "POST", body: body, credentials: "same-origin" });
+  }
+
+  // The supervisor is alerted when an acute chat waits more than a minute.
+  function checkAcuteWaiting() {
+    if (!supervising) { return; }
+    var late = waiting.some(function (item) {
+      return item.acute && Date.now() - Date.parse(item.waiting_since) > 60000;
+    });
+    el("acute-alert").textContent = late ? strings.acute_waiting : "";
+    el("acute-alert").hidden = !late;
+  }
+  window.setInterval(checkAcuteWaiting, 5000);
 
   function renderActive(items) {
     var list = el("active-chats");

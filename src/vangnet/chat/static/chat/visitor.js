@@ -151,6 +151,10 @@
       case "error":
         handleError(frame);
         break;
+      case "advice":  // flagged as acute danger while waiting: the 112 advice at once
+        el("chat-advice").textContent = strings[frame.code] || "";
+        el("chat-advice").hidden = false;
+        break;
     }
   }
 
@@ -187,8 +191,10 @@
     var chosen = document.querySelector('input[name="role"]:checked');
     el("role-error").hidden = !!chosen;
     if (!chosen) { document.querySelector('input[name="role"]').focus(); return; }
+    var danger = document.querySelector('input[name="in_danger"]:checked');
     startRequest = {
-      type: "start", role: chosen.value, nickname: el("nickname").value, language: strings.language
+      type: "start", role: chosen.value, nickname: el("nickname").value, language: strings.language,
+      in_danger: danger ? danger.value : ""
     };
     show("chat-room");
     setStatus(strings.connecting);

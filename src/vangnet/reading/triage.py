@@ -1,0 +1,183 @@
+"""Acute danger in a chat's first message: a score, a yes/no, and the words that raised it.
+
+Rules, not a model: every flag can be explained by the phrase that raised it, and the word lists
+(`coding/codebooks/reading/triage.json`) can be read and corrected by counsellors. The scorer is
+a tool for the queue, never a decision: nobody is refused, a counsellor can raise or lower a flag.
+
+Compiled once per process; scoring a 4,000-character message takes well under a millisecond
+per kilobyte (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from vangnet.reading import wordlists
+from vangnet.reading.patterns import compile_any, compile_pattern, find_words
+from vangnet.reading.text import Normalised, normalise
+
+MAX_CHARS = 4000
+_CLAUSE_END = re.compile(r"[.!?;\n]+|\s(?:maar|but|alleen|echter)\s")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Reason:
+    start: int
+    end: int
+    text: str
+    category: str
+    weight: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    acute: bool
+    score: float
+    reasons: tuple[Reason, ...] = field(default=())
+    prechat: str = ""  # "yes", "unsure" or "" for the answer to "Ben je nu in gevaar?"
+
+    @property
+    def phrase(self) -> str:
+        """The strongest reason, for the queue line."""
+        if not self.reasons:
+            return ""
+        return max(self.reasons, key=lambda r: r.weight).text
+
+
+@dataclass(frozen=True)
+class _Cue:
+    category: str
+    weight: float
+    pattern: re.Pattern[str]
+    negation_inside: bool  # the pattern itself speaks of "niet": a negation is its meaning
+    recent: bool  # the pattern carries its own time ("net verkracht"): past tense is no discount
+
+
+class TriageRules:
+    def __init__(self, data: dict[str, Any]) -> None:
+        macros = data["macros"]
+        self.version: str = data["version"]
+        self.threshold: float = data["threshold"]
+        self.figures = compile_any(data["figures_of_speech"], macros)
+        self.past_strong = compile_any(data["past"]["strong"], macros)
+        self.past_weak = compile_any(data["past"]["weak"], macros)
+        self.present_strong = compile_any(data["present"]["strong"], macros)
+        self.present_weak = compile_any(data["present"]["weak"], macros)
+        self.negation = compile_any(data["negation"], macros)
+        self.hypothetical = compile_any(data["hypothetical"], macros)
+        self.ordinary = compile_any(data["ordinary"], macros)
+        self.factors = {
+            "hypothetical": float(data["hypothetical_factor"]),
+            "past_strong": float(data["past_strong_factor"]),
+            "past_weak": float(data["past_weak_factor"]),
+            "negation": float(data["negation_factor"]),
+            "ordinary": float(data["ordinary_factor"]),
+        }
+        self.cues: list[_Cue] = []
+        for group in data["cues"]:
+            for source in group["patterns"]:
+                self.cues.append(
+                    _Cue(
+                        category=group["category"],
+                        weight=float(group["weight"]),
+                        pattern=compile_pattern(source, macros),
+                        negation_inside=bool(self.negation.search(source)),
+                        recent=bool(group.get("recent", False)),
+                    )
+                )
+        prechat = data["prechat"]
+        self.prechat_weights = {"yes": float(prechat["yes"]), "unsure": float(prechat["unsure"])}
+        self.prechat_yes = {w.lower() for w in prechat["yes_words"]}
+        self.prechat_unsure = {w.lower() for w in prechat["unsure_words"]}
+
+    def prechat_answer(self, answer: str | None) -> str:
+        if not answer:
+            return ""
+        cleaned = " ".join(_WORD.findall(answer.lower()))
+        if cleaned in self.prechat_yes or answer.strip().lower() in self.prechat_yes:
+            return "yes"
+        if any(word in cleaned for word in self.prechat_unsure):
+            return "unsure"
+        return ""
+
+
+@cache
+def rules() -> TriageRules:
+    return TriageRules(wordlists.load("triage.json"))
+
+
+def _mask(norm: str, pattern: re.Pattern[str]) -> str:
+    """Blank out figures of speech, keeping every other character where it was."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), norm)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _CLAUSE_END.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if e > s]
+
+
+def _factor(book: TriageRules, cue: _Cue, clause: str, before: str, matched: str) -> float:
+    factor = 1.0
+    negated_before = bool(book.negation.search(" ".join(before.split()[-2:])))
+    negated_inside = not cue.negation_inside and bool(book.negation.search(matched))
+    if negated_before or negated_inside:
+        factor *= book.factors["negation"]
+    if book.hypothetical.search(clause):
+        factor *= book.factors["hypothetical"]
+    if book.ordinary.search(clause):  # "ik moet vanavond werken bij de Albert Heijn"
+        factor *= book.factors["ordinary"]
+    now = bool(book.present_strong.search(clause))
+    if not now:
+        if book.past_strong.search(clause):
+            factor *= book.factors["past_strong"]
+        elif (
+            not cue.recent
+            and book.past_weak.search(clause)
+            and not book.present_weak.search(clause)
+        ):
+            factor *= book.factors["past_weak"]
+    return factor
+
+
+def score(text: str, prechat: str | None = None) -> TriageResult:
+    """Score one message (and the optional answer to "Ben je nu in gevaar?")."""
+    book = rules()
+    text = text[:MAX_CHARS]
+    normal: Normalised = normalise(text)
+    masked = _mask(normal.text, book.figures)
+    clauses = _clauses(masked)
+    starts = [start for start, _end in clauses]
+    best: dict[str, Reason] = {}
+    for cue in book.cues:
+        for match in find_words(cue.pattern, masked):
+            start, end = clauses[max(bisect_right(starts, match.start()) - 1, 0)]
+            clause = masked[start:end]
+            before = masked[start : match.start()]
+            weight = cue.weight * _factor(book, cue, clause, before, match.group(0))
+            held = best.get(cue.category)
+            if held is not None and held.weight >= weight:
+                continue
+            o_start, o_end = normal.span(match.start(), match.end())
+            best[cue.category] = Reason(o_start, o_end, text[o_start:o_end], cue.category, weight)
+    answer = book.prechat_answer(prechat)
+    weights = [r.weight for r in best.values()]
+    if answer:
+        weights.append(book.prechat_weights[answer])
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - min(weight, 0.99)
+    value = round(1.0 - remaining, 3)
+    shown = tuple(sorted((r for r in best.values() if r.weight >= 0.2), key=lambda r: r.start))
+    return TriageResult(acute=value >= book.threshold, score=value, reasons=shown, prechat=answer)
