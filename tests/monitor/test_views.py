@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.monitor import attack
 from vangnet.core.models import AccessLogEntry
 from vangnet.core.roles import Role
-from tests.monitor import attack
 from vangnet.monitor import cellkey, disclosure
 
 V = {"role": "victim_self", "victim_exploited": "yes", "date": "2024-03-10"}
@@ -97,7 +97,7 @@ def test_hidden_counts_say_why(staff_client, load_rows):
     assert states["Y2024|forms_ckm=labour@all"] == "small"
     protecting = [cell for cell, state in states.items() if state == "protecting"]
     assert protecting, "a second count must protect the labour cases"
-    for cell, state, text in attack.CELL.findall(page):
+    for _cell, state, text in attack.CELL.findall(page):
         if state == "protecting":
             assert text == "verborgen"  # never "<10" for a count that is not below 10
         elif state == "small":
