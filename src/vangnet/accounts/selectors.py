@@ -23,6 +23,11 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
         (Action.CASE_WORK, _("Cases"), "cases:caseload"),
         (Action.PARTNER_SHARES, _("Shared with my organisation"), "cases:partner_inbox"),
         (Action.MONITOR_VIEW, _("Research monitor"), "monitor:dashboard"),
+        (
+            Action.RESEARCH_PROJECT_APPROVE,
+            _("Research projects to approve"),
+            "monitor:project_approvals",
+        ),
         (Action.ACCESS_LOG_VIEW, _("Access log"), "accounts:access_log"),
         (
             Action.CLIENT_ACCESS_REPORT,
