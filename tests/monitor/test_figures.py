@@ -226,7 +226,7 @@ def test_quarters_are_named_in_dutch(load_rows):
 
 
 def test_one_count_in_two_tables_is_shown_alike(load_rows):
-    """"Form unknown" (answers) and "form unknown or none" (CKM) count the same contacts:
+    """The answer "form unknown" and the CKM's "form unknown or none" count the same contacts:
     the same published number, or hidden in both (issue 15: 22 in one, "<10" in the other)."""
     load_rows(
         [
