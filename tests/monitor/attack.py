@@ -260,11 +260,7 @@ def _solve_grid(
 
     def members(page: Page) -> list[int]:
         chosen = dict(page)
-        return [
-            index[(v, w)]
-            for v, w in atoms
-            if chosen.get(a, v) == v and chosen.get(b, w) == w
-        ]
+        return [index[(v, w)] for v, w in atoms if chosen.get(a, v) == v and chosen.get(b, w) == w]
 
     cells = set().union(*(o.shown.keys() | o.hidden for o in seen.values()))
     for cell in cells:
@@ -281,7 +277,9 @@ def _solve_grid(
                 guess(page, cell, "solver", sum(solution[i] for i in members(page)))
 
 
-def least_squares(rows: list[tuple[list[int], float]], size: int, ridge: float = 1e-3) -> list[float]:
+def least_squares(
+    rows: list[tuple[list[int], float]], size: int, ridge: float = 1e-3
+) -> list[float]:
     """Minimise sum (sum x[members] - value)^2 + ridge * |x|^2: the normal equations, solved by
     Gaussian elimination (a few dozen unknowns; no numpy needed)."""
     matrix = [[0.0] * size for _ in range(size)]

@@ -223,3 +223,23 @@ def test_quarters_are_named_in_dutch(load_rows):
     with translation.override("nl"):
         result = figures.monitor(year=2020, granularity="quarter", min_cell=1)
     assert [row.label for row in result.trend][0] == "2020 K1"
+
+
+def test_one_count_in_two_tables_is_shown_alike(load_rows):
+    """The answer "form unknown" and the CKM's "form unknown or none" count the same contacts:
+    the same published number, or hidden in both (issue 15: 22 in one, "<10" in the other)."""
+    load_rows(
+        [
+            (40, {**V, "exploitation_forms": "sexual"}),
+            (22, {**V, "exploitation_forms": "unknown"}),
+            (3, {**V, "exploitation_forms": "labour"}),
+            (12, {**V, "exploitation_forms": "criminal"}),
+        ]
+    )
+    for min_cell in (10, 23):
+        shown, result = ckm(min_cell=min_cell)
+        ckm_unknown = shown["forms_unknown_none"].numerator
+        forms = next(d for d in result.distributions if d.key == "exploitation_forms")
+        answer_unknown = next(r for r in forms.rows if r.code == "unknown").shown.numerator
+        assert str(ckm_unknown) == str(answer_unknown)
+        assert ckm_unknown.hidden == answer_unknown.hidden

@@ -30,9 +30,7 @@ def ask(by, researchers, **overrides):
         "k": 5,
         **overrides,
     }
-    return projects.request_project(
-        by=by, researchers=researchers, access_point="test", **values
-    )
+    return projects.request_project(by=by, researchers=researchers, access_point="test", **values)
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_hidden_counts_say_why(staff_client, load_rows):
     assert states["Y2024|forms_ckm=labour@all"] == "small"
     protecting = [cell for cell, state in states.items() if state == "protecting"]
     assert protecting, "a second count must protect the labour cases"
-    for cell, state, text in attack.CELL.findall(page):
+    for _cell, state, text in attack.CELL.findall(page):
         if state == "protecting":
             assert text == "verborgen"  # never "<10" for a count that is not below 10
         elif state == "small":

@@ -26,6 +26,11 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
         (Action.MONITOR_VIEW, _("Research monitor"), "monitor:dashboard"),
         (Action.RESEARCH_TRANSCRIPTS, _("De-identified transcripts"), "reading:transcripts"),
         (Action.SUGGESTION_QUALITY, _("Suggested codes: how often kept"), "reading:quality"),
+        (
+            Action.RESEARCH_PROJECT_APPROVE,
+            _("Research projects to approve"),
+            "monitor:project_approvals",
+        ),
         (Action.ACCESS_LOG_VIEW, _("Access log"), "accounts:access_log"),
         (
             Action.CLIENT_ACCESS_REPORT,

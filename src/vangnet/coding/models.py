@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.coding import codebook
 
-
 RECORD_KEY_BITS = 24
 
 

@@ -179,9 +179,7 @@ class ImportFailed(CodingError):
     def __init__(self, errors: list[tuple[int, str]], total: int | None = None) -> None:
         self.errors = errors
         self.total = len(errors) if total is None else total
-        super().__init__(
-            _("%(count)d bad row(s); nothing was imported.") % {"count": self.total}
-        )
+        super().__init__(_("%(count)d bad row(s); nothing was imported.") % {"count": self.total})
 
 
 class _Rollback(Exception):

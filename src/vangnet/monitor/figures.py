@@ -375,7 +375,9 @@ def _shown(view: _View, bucket: Bucket, figure: FigureDef, min_cell: int) -> Sho
         cell = (bucket, name)
         value = view.counts.get(cell, 0)
         hidden = cell in view.hidden or value < min_cell
-        shown = None if hidden else cellkey.published(value, view.keys.get(cell, 0), min_cell=min_cell)
+        shown = (
+            None if hidden else cellkey.published(value, view.keys.get(cell, 0), min_cell=min_cell)
+        )
         kind, index = cast(tuple[str, int], bucket)
         return Number(value, hidden, min_cell, shown, f"{kind}{index}|{name}")
 

@@ -84,16 +84,19 @@ class ThresholdForm(forms.Form):
     )
 
 
+class ResearcherField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 4}))
     data_agreement = forms.CharField(label=_("Data agreement reference"), max_length=100)
-    researchers = forms.ModelMultipleChoiceField(
+    researchers = ResearcherField(
         label=_("Researchers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    end_date = forms.DateField(
-        label=_("End date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
     k = forms.IntegerField(
         label=_("Smallest group in the export (k)"),
         initial=DEFAULT_K,
@@ -103,9 +106,7 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelMultipleChoiceField, self.fields["researchers"])
+        field = cast(ResearcherField, self.fields["researchers"])
         field.queryset = User.objects.filter(
             is_active=True, groups__name=Role.RESEARCHER.value
         ).order_by("username")
-        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
-

@@ -115,9 +115,7 @@ class ResearchProject(models.Model):
         settings.AUTH_USER_MODEL, related_name="research_projects", verbose_name=_("researchers")
     )
     end_date = models.DateField(_("end date"))
-    k = models.PositiveSmallIntegerField(
-        _("smallest group in the export (k)"), default=DEFAULT_K
-    )
+    k = models.PositiveSmallIntegerField(_("smallest group in the export (k)"), default=DEFAULT_K)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,8 +44,7 @@ def may_export(user: Any, project: ResearchProject) -> bool:
 def may_approve(user: Any, project: ResearchProject) -> bool:
     """A second person: neither the one who asked nor one of the researchers."""
     return (
-        project.requested_by_id != user.pk
-        and not project.researchers.filter(pk=user.pk).exists()
+        project.requested_by_id != user.pk and not project.researchers.filter(pk=user.pk).exists()
     )
 
 
@@ -72,7 +71,8 @@ def request_project(
         raise ProjectError(_("The end date must be in the future."))
     if not MIN_K <= k <= MAX_K:
         raise ProjectError(
-            _("The smallest group must be between %(min)d and %(max)d.") % {"min": MIN_K, "max": MAX_K}
+            _("The smallest group must be between %(min)d and %(max)d.")
+            % {"min": MIN_K, "max": MAX_K}
         )
     with transaction.atomic():
         project = ResearchProject.objects.create(
@@ -127,6 +127,7 @@ def visible_projects(user: Any) -> QuerySet[ResearchProject]:
     projects = ResearchProject.objects.select_related("requested_by", "approved_by")
     if may(user, Action.RESEARCH_PROJECT_APPROVE):
         return projects.prefetch_related("researchers")
-    return (
-        projects.filter(researchers=user).distinct() | projects.filter(requested_by=user)
+    mine = Q(researchers=user) | Q(requested_by=user)
+    return projects.filter(
+        pk__in=ResearchProject.objects.filter(mine).values("pk")
     ).prefetch_related("researchers")

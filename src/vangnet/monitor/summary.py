@@ -84,7 +84,7 @@ def refresh_months(months: Iterable[int]) -> None:
             .annotate(**_count_and_key("n"), **measure_expressions())
             .order_by()
         )
-        _insert_cells(rows)
+        _insert_cells(rows.iterator(chunk_size=500))
         coded = Contact.objects.filter(status=Contact.Status.CODED, month__in=wanted)
         versions: dict[int, set[str]] = {m: set() for m in wanted}
         for month, version in coded.values_list("month", "codebook_version").distinct():
@@ -101,24 +101,24 @@ def refresh_months(months: Iterable[int]) -> None:
 
 
 def _insert_cells(rows: Iterable[dict[str, Any]]) -> None:
-    """Plain executemany: model instances with a hundred columns each would cost more."""
+    """Plain executemany, 500 cells at a time: model instances with two hundred columns each
+    would cost more, and holding every cell of a large recount at once would cost memory."""
     columns = [f.column for f in MonthlyCell._meta.concrete_fields if not f.primary_key]
-    values = []
-    for row in rows:
-        for question, dimension in DIMENSIONS.items():
-            row[dimension] = row.pop(question)
-        values.append(tuple(row[column] for column in columns))
-    if not values:
-        return
     table = connection.ops.quote_name(MonthlyCell._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - our own names
+    values: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 500):
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - our own names
-                values[start : start + 500],
-            )
+        for row in rows:
+            for question, dimension in DIMENSIONS.items():
+                row[dimension] = row.pop(question)
+            values.append(tuple(row[column] for column in columns))
+            if len(values) == 500:
+                cursor.executemany(sql, values)
+                values = []
+        if values:
+            cursor.executemany(sql, values)
 
 
 def refresh_all() -> int:

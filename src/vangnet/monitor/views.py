@@ -124,12 +124,12 @@ def project_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
     name = f"vangnet-{project.reference}-{year or 'all'}"
     if fmt == "parquet":
-        response = HttpResponse(microdata.to_parquet(data), content_type="application/vnd.apache.parquet")
+        response = HttpResponse(
+            microdata.to_parquet(data), content_type="application/vnd.apache.parquet"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.parquet"'
         return response
-    response = HttpResponse(
-        "".join(microdata.to_csv(data)), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse("".join(microdata.to_csv(data)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
