@@ -244,3 +244,28 @@ def test_opening_hours_show_when_the_chat_is_open(client: Client) -> None:
     assert "Zaterdag en zondag: 12:00–18:00" in html
     en = client.get("/en/help/").content.decode()
     assert "Monday to Friday: 09:00–22:00" in en
+
+
+def test_the_directory_shows_the_hours_the_chat_really_keeps() -> None:
+    """The seeded hours of our own chat are those of the chat's default opening hours
+    (VANGNET_CHAT_OPENING_HOURS); change both together."""
+    import json
+
+    from vangnet.chat.selectors import parse_opening_hours
+    from vangnet.settings import VANGNET_CHAT_OPENING_HOURS
+
+    data = json.loads((seeding.SEED_DIR / "organisations.json").read_text(encoding="utf-8"))
+    [ours] = [item for item in data["organisations"] if item["slug"] == "vangnet-chat"]
+    seeded = {(day, opens, closes) for day, opens, closes in ours["hours"]}
+    configured = {
+        (slot.weekday, f"{slot.opens:%H:%M}", f"{slot.closes:%H:%M}")
+        for slot in parse_opening_hours(VANGNET_CHAT_OPENING_HOURS)
+    }
+    assert seeded == configured
+
+
+def test_the_chat_button_says_when_the_chat_is_open(client: Client) -> None:
+    for path in ("/", "/parents/", "/young-people/"):
+        html = client.get(path).content.decode()
+        assert "De chat is open:<br>Maandag t/m vrijdag: 09:00–22:00" in html, path
+    assert "The chat is open:<br>Monday to Friday" in client.get("/en/").content.decode()

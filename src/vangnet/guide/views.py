@@ -28,9 +28,18 @@ def _language() -> str:
     return "en" if get_language() == "en" else "nl"
 
 
+CHAT_SLUG = "vangnet-chat"  # our own chat's entry in the help directory
+
+
+def _chat_hours() -> list[str]:
+    """When our chat is open, as the directory shows it, for next to the chat button."""
+    entries = selectors.directory_entries(slugs=[CHAT_SLUG], at=hours.now(), language=_language())
+    return entries[0].hours if entries else []
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "guide/home.html")
+    return render(request, "guide/home.html", {"chat_hours": _chat_hours()})
 
 
 @require_GET
@@ -43,6 +52,7 @@ def audience(request: HttpRequest, audience: str) -> HttpResponse:
             "audience": Audience(audience),
             "pages": pages,
             "check_url_name": AUDIENCE_CHECK.get(Audience(audience), ""),
+            "chat_hours": _chat_hours(),
         },
     )
 
