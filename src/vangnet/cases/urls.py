@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from vangnet.cases import views
+from vangnet.cases import meldcode_views, views
 
 app_name = "cases"
 CASE = "<str:reference>/"
@@ -12,7 +12,13 @@ urlpatterns: list[URLPattern] = [
     path("partner/", views.partner_inbox, name="partner_inbox"),
     path("partner/<int:share_id>/", views.partner_share, name="partner_share"),
     path("access-report/", views.client_access_report, name="client_access_report"),
+    path("meldcode/", meldcode_views.overview, name="meldcode_overview"),
+    path("meldcode/<int:track_id>/", meldcode_views.track, name="meldcode_track"),
+    path(
+        "meldcode/chat/<uuid:public_id>/", meldcode_views.start_for_chat, name="meldcode_chat_start"
+    ),
     path(CASE, views.case_detail, name="case_detail"),
+    path(CASE + "meldcode/", meldcode_views.case_tracks, name="meldcode_case"),
     path(CASE + "timeline/", views.timeline, name="timeline"),
     path(CASE + "edit/", views.edit_case, name="edit_case"),
     path(CASE + "close/", views.close_case, name="close_case"),

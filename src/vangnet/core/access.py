@@ -27,6 +27,10 @@ class Action(StrEnum):
     MONITOR_SET_THRESHOLD = "monitor.set_threshold"
     CASE_WORK = "cases.work"  # open, create and change case records
     CASE_SHARE = "cases.share"
+    MELDCODE = "cases.meldcode"  # start and work a meldcode track (object rule: case or chat)
+    MELDCODE_OVERVIEW = "cases.meldcode_overview"  # every open track, flagged ones first
+    CLIENT_RIGHTS = "cases.client_rights"  # a client's access export; register erasure requests
+    ERASURE_APPROVE = "cases.erasure_approve"  # the second person who approves an erasure
     PARTNER_SHARES = "partner.shares"  # see what was shared with one's organisation
     ACCESS_LOG_VIEW = "accesslog.view"
     CLIENT_ACCESS_REPORT = "accesslog.client_report"
@@ -36,7 +40,7 @@ class Action(StrEnum):
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset(
-        {Action.CHAT_CONSOLE, Action.CHAT_TRANSCRIPT, Action.CONTACT_REGISTER}
+        {Action.CHAT_CONSOLE, Action.CHAT_TRANSCRIPT, Action.CONTACT_REGISTER, Action.MELDCODE}
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -45,9 +49,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CHAT_TRANSCRIPT,
             Action.CONTACT_REGISTER,
             Action.CONTACT_CORRECT_ANY,
+            Action.MELDCODE,
+            Action.MELDCODE_OVERVIEW,
+            Action.ERASURE_APPROVE,
         }
     ),
-    Role.CASE_WORKER: frozenset({Action.CASE_WORK, Action.CASE_SHARE}),
+    Role.CASE_WORKER: frozenset(
+        {Action.CASE_WORK, Action.CASE_SHARE, Action.MELDCODE, Action.CLIENT_RIGHTS}
+    ),
     Role.RESEARCHER: frozenset({Action.MONITOR_VIEW, Action.MONITOR_EXPORT}),
     Role.PARTNER: frozenset({Action.PARTNER_SHARES}),
     Role.ADMINISTRATOR: frozenset(
