@@ -13,10 +13,10 @@ from django.urls import URLPattern, reverse
 
 from tests.cases.conftest import AP
 from tests.conftest import verified_client
-from vangnet.cases import ages, services
+from vangnet.cases import ages, meldcode, services
 from vangnet.cases import urls as case_urls
 from vangnet.cases.models import Person, Share, TransitionTask
-from vangnet.core.access import ROLE_ACTIONS
+from vangnet.core.access import ROLE_ACTIONS, Action
 from vangnet.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,13 @@ GET_PAGES = {
     "case_detail",
     "timeline",
     "share_case",
+    "meldcode_overview",
+    "meldcode_case",
+    "meldcode_track",
 }
+# Pages whose object rule asks more than the view's action: a case's meldcode track is for
+# those who may work the case.
+CASE_OBJECT_RULE = {"meldcode_case", "meldcode_track"}
 POST_ONLY = {
     "edit_case",
     "close_case",
@@ -50,6 +56,7 @@ POST_ONLY = {
     "add_safety_measure",
     "add_emergency_contact",
     "revoke_share",
+    "meldcode_chat_start",
 }
 
 
@@ -72,7 +79,10 @@ def url_kwargs(make_case, add_parent, case_worker, police, conversation, counsel
     consent = services.record_chat_consent(
         conversation=conversation, counsellor=counsellor, agreed_to="Ja", contact_details=""
     )
+    track = meldcode.start_track(by=case_worker, case=case, reason="Zorg", access_point=AP)
     return {
+        "track_id": track.pk,
+        "public_id": conversation.public_id,
         "reference": case.reference,
         "person_id": parent.pk,
         "goal_id": goal.pk,
@@ -107,6 +117,8 @@ def test_every_url_for_every_role(role, url_kwargs, make_staff):
         client = verified_client(make_staff(role, organisation="Politie"))
     for name, (url, view) in urls.items():
         allowed = role is not None and view.staff_action in ROLE_ACTIONS[role]
+        if name in CASE_OBJECT_RULE and role is not None:
+            allowed = allowed and Action.CASE_WORK in ROLE_ACTIONS[role]
         got = client.get(url)
         if role is None:
             assert got.status_code == 302 and "/staff/login/" in got["Location"], name
