@@ -13,7 +13,7 @@ from django.urls import URLPattern, reverse
 
 from tests.cases.conftest import AP
 from tests.conftest import verified_client
-from vangnet.cases import ages, meldcode, services
+from vangnet.cases import ages, meldcode, rights, services
 from vangnet.cases import urls as case_urls
 from vangnet.cases.models import Person, Share, TransitionTask
 from vangnet.core.access import ROLE_ACTIONS, Action
@@ -35,6 +35,8 @@ GET_PAGES = {
     "meldcode_overview",
     "meldcode_case",
     "meldcode_track",
+    "client_rights",
+    "erasure_requests",
 }
 # Pages whose object rule asks more than the view's action: a case's meldcode track is for
 # those who may work the case.
@@ -57,6 +59,7 @@ POST_ONLY = {
     "add_emergency_contact",
     "revoke_share",
     "meldcode_chat_start",
+    "decide_erasure",
 }
 
 
@@ -80,7 +83,11 @@ def url_kwargs(make_case, add_parent, case_worker, police, conversation, counsel
         conversation=conversation, counsellor=counsellor, agreed_to="Ja", contact_details=""
     )
     track = meldcode.start_track(by=case_worker, case=case, reason="Zorg", access_point=AP)
+    erasure_request = rights.register_erasure_request(
+        case=case, by=case_worker, request="Wis alles", access_point=AP
+    )
     return {
+        "request_id": erasure_request.pk,
         "track_id": track.pk,
         "public_id": conversation.public_id,
         "reference": case.reference,

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from vangnet.cases import meldcode_views, views
+from vangnet.cases import meldcode_views, rights_views, views
 
 app_name = "cases"
 CASE = "<str:reference>/"
@@ -17,7 +17,10 @@ urlpatterns: list[URLPattern] = [
     path(
         "meldcode/chat/<uuid:public_id>/", meldcode_views.start_for_chat, name="meldcode_chat_start"
     ),
+    path("erasure-requests/", rights_views.erasure_requests, name="erasure_requests"),
+    path("erasure-requests/<int:request_id>/", rights_views.decide_erasure, name="decide_erasure"),
     path(CASE, views.case_detail, name="case_detail"),
+    path(CASE + "rights/", rights_views.client_rights, name="client_rights"),
     path(CASE + "meldcode/", meldcode_views.case_tracks, name="meldcode_case"),
     path(CASE + "timeline/", views.timeline, name="timeline"),
     path(CASE + "edit/", views.edit_case, name="edit_case"),
