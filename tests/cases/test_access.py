@@ -60,6 +60,7 @@ POST_ONLY = {
     "revoke_share",
     "meldcode_chat_start",
     "decide_erasure",
+    "legal_hold",
 }
 
 

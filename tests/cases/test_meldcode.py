@@ -69,9 +69,9 @@ def test_steps_go_in_order_with_who_when_why(
     make_case: Callable[..., Case], case_worker: Any, colleague: Any
 ) -> None:
     track = started(make_case(), case_worker)
-    with pytest.raises(CaseError, match="in order"):
+    with pytest.raises(CaseError, match="op volgorde"):
         meldcode.complete_step(track=track, step=2, by=case_worker, why="x", access_point=AP)
-    with pytest.raises(CaseError, match="at least one signal"):
+    with pytest.raises(CaseError, match="minstens één signaal"):
         meldcode.complete_step(track=track, step=1, by=case_worker, why="x", access_point=AP)
     through_step_3(track, case_worker, colleague)
     state = meldcode.track_state(track)
@@ -98,7 +98,7 @@ def test_consulting_yourself_is_not_consulting(
         access_point=AP,
     )
     meldcode.complete_step(track=track, step=1, by=case_worker, why="x", access_point=AP)
-    with pytest.raises(CaseError, match="colleague"):
+    with pytest.raises(CaseError, match="collega"):
         meldcode.complete_step(
             track=track, step=2, by=case_worker, why="x", colleague=case_worker, access_point=AP
         )
@@ -162,10 +162,10 @@ def test_framework_questions_in_order_and_unsafety_requires_a_report(
 ) -> None:
     case = make_case()
     track = started(case, case_worker)
-    with pytest.raises(CaseError, match="after steps 1 to 3"):
+    with pytest.raises(CaseError, match="na stap 1 tot en met 3"):
         answer(track, case_worker, True)
     through_step_3(track, case_worker, colleague)
-    with pytest.raises(CaseError, match="question 1"):
+    with pytest.raises(CaseError, match="vraag 1"):
         meldcode.answer_question(
             track=track, question=2, answer=True, reasoning="r", by=case_worker, access_point=AP
         )
@@ -173,7 +173,7 @@ def test_framework_questions_in_order_and_unsafety_requires_a_report(
     current = meldcode.weighing(track)
     assert current.report_required and current.finished
     meldcode.complete_step(track=track, step=4, by=case_worker, why="gewogen", access_point=AP)
-    with pytest.raises(CaseError, match="requires a report"):
+    with pytest.raises(CaseError, match="vraagt om een melding"):
         meldcode.decide(track=track, by=case_worker, outcome="help", why="w", access_point=AP)
     track = meldcode.decide(
         track=track,
@@ -216,7 +216,7 @@ def test_no_suspicion_ends_the_weighing(
     track = started(make_case(), case_worker)
     through_step_3(track, case_worker, colleague)
     answer(track, case_worker, False)
-    with pytest.raises(CaseError, match="complete"):
+    with pytest.raises(CaseError, match="weging is klaar"):
         meldcode.answer_question(
             track=track, question=2, answer=True, reasoning="r", by=case_worker, access_point=AP
         )
@@ -239,7 +239,7 @@ def test_a_chat_track_cannot_report_an_anonymous_visitor(
     through_step_3(track, counsellor, colleague)
     answer(track, counsellor, True, True)
     meldcode.complete_step(track=track, step=4, by=counsellor, why="w", access_point=AP)
-    with pytest.raises(CaseError, match="needs a case"):
+    with pytest.raises(CaseError, match="dossier nodig"):
         meldcode.decide(
             track=track,
             by=counsellor,
@@ -279,8 +279,8 @@ def test_track_is_in_the_timeline_and_the_access_log(
         case=case, user=case_worker, role="case_worker", access_point=AP, kinds={"meldcode"}
     )
     titles = [e.title for e in entries]
-    assert "Meldcode track started" in titles
-    assert any("1. Map the signals" in t for t in titles)
+    assert "Meldcodetraject gestart" in titles
+    assert any("1. Signalen in kaart brengen" in t for t in titles)
     logged = AccessLogEntry.objects.filter(client_ref=case.reference, record_type="meldcode")
     assert {"started", "signal", "step 1", "step 2", "step 3"} <= set(
         logged.values_list("detail", flat=True)
@@ -320,3 +320,20 @@ def test_pages(
     overview = supervisor.get(reverse("cases:meldcode_overview")).content.decode()
     assert f'id="track-{track.pk}"' in overview and case.reference in overview
     assert worker_client.get(reverse("cases:meldcode_overview")).status_code == 403
+
+
+def test_a_counsellor_starts_a_track_from_the_transcript(
+    conversation: Any, make_staff: Callable[..., Any]
+) -> None:
+    holder, outsider = make_staff(Role.COUNSELLOR), make_staff(Role.COUNSELLOR)
+    type(conversation).objects.filter(pk=conversation.pk).update(counsellor=holder.user)
+    transcript = reverse("chat:transcript", args=[conversation.public_id])
+    page = verified_client(holder).get(transcript).content.decode()
+    url = reverse("cases:meldcode_chat_start", args=[conversation.public_id])
+    assert f'action="{url}"' in page
+    assert verified_client(outsider).post(url, {"reason": "Zorg"}).status_code == 403
+    assert not MeldcodeTrack.objects.exists()
+    response = verified_client(holder).post(url, {"reason": "Ze noemt een oudere vriend"})
+    track = MeldcodeTrack.objects.get(conversation=conversation)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{track.pk}/")
+    assert track.case is None and track.started_by == holder.user

@@ -91,7 +91,7 @@ def test_erasure_needs_a_second_person_and_is_carried_out(
             no_other_interest=True,
             access_point=AP,
         )
-    with pytest.raises(CaseError, match="significant interest"):
+    with pytest.raises(CaseError, match="aanmerkelijk belang"):
         rights.decide_erasure_request(
             request=request,
             by=supervisor.user,
@@ -122,7 +122,7 @@ def test_a_legal_hold_or_a_report_to_veilig_thuis_refuses_with_the_reason(
     request = rights.register_erasure_request(
         case=case, by=case_worker, request="Weg ermee", access_point=AP
     )
-    with pytest.raises(CaseError, match="Legal hold: Court proceedings"):
+    with pytest.raises(CaseError, match="Bewaarplicht \\(juridisch\\): Rechtszaak"):
         rights.decide_erasure_request(
             request=request,
             by=supervisor.user,
@@ -143,7 +143,7 @@ def test_a_legal_hold_or_a_report_to_veilig_thuis_refuses_with_the_reason(
         valid_until=ages.today() + timedelta(days=5),
         access_point=AP,
     )
-    with pytest.raises(CaseError, match="legal duty to keep"):
+    with pytest.raises(CaseError, match="wettelijke plicht om het te bewaren"):
         rights.decide_erasure_request(
             request=request,
             by=supervisor.user,
@@ -152,7 +152,7 @@ def test_a_legal_hold_or_a_report_to_veilig_thuis_refuses_with_the_reason(
             no_other_interest=True,
             access_point=AP,
         )
-    with pytest.raises(CaseError, match="reason"):
+    with pytest.raises(CaseError, match="reden"):
         rights.decide_erasure_request(
             request=request,
             by=supervisor.user,
@@ -193,3 +193,24 @@ def test_pages(make_case: Callable[..., Case], worker_client: Client, supervisor
     )
     assert done.status_code == 200 and 'id="text-for-client"' in done.content.decode()
     assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_legal_hold_is_set_and_released_from_the_rights_page(
+    make_case: Callable[..., Case], worker_client: Client, case_worker: Any
+) -> None:
+    case = make_case()
+    url = reverse("cases:legal_hold", args=[case.reference])
+    assert worker_client.post(url, {"kind": "police", "reason": ""}).status_code == 302
+    assert not LegalHold.objects.exists()  # refused: no reason
+    worker_client.post(url, {"kind": "police", "reason": "Zaak 2026-118"})
+    hold = LegalHold.objects.get(case=case)
+    page = worker_client.get(reverse("cases:client_rights", args=[case.reference]))
+    assert "Politieonderzoek" in page.content.decode()
+    assert "Bewaarplicht (juridisch): Politieonderzoek." in rights.erasure_exceptions(case)
+    worker_client.post(url, {"release": str(hold.pk)})
+    hold.refresh_from_db()
+    assert hold.released_by == case_worker and rights.erasure_exceptions(case) == []
+    assert (
+        AccessLogEntry.objects.filter(client_ref=case.reference, record_type="legal_hold").count()
+        == 2
+    )

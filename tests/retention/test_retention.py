@@ -148,8 +148,8 @@ def test_a_legal_hold_stops_erasure_and_says_so(make_case: Callable[..., Case], 
     out = io.StringIO()
     report = runner.run(apply=True, today=FAR_FUTURE)
     assert report.erased == []
-    assert "Police investigation" in report.candidates[0].held
-    with pytest.raises(erasure.ErasureRefused, match="legal hold"):
+    assert "Politieonderzoek" in report.candidates[0].held
+    with pytest.raises(erasure.ErasureRefused, match="bewaarplicht"):
         erasure.erase_case(case_pk=case.pk, rule="request", reason="r", run="x")
     assert Case.objects.filter(pk=case.pk).exists()
     del out
@@ -160,7 +160,7 @@ def test_an_open_meldcode_track_is_a_hold(make_case: Callable[..., Case], case_w
     meldcode.start_track(by=case_worker, case=case, reason="Zorg", access_point=AP)
     case = closed(case, case_worker)
     report = runner.run(apply=True, today=FAR_FUTURE)
-    assert report.erased == [] and "meldcode" in report.candidates[0].held
+    assert report.erased == [] and "meldcodetraject" in report.candidates[0].held
 
 
 def test_a_failure_half_way_leaves_the_record_whole_and_a_rerun_continues(

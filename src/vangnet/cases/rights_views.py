@@ -18,7 +18,8 @@ from vangnet.cases.services import CaseError
 from vangnet.core.access import Action
 from vangnet.core.audit import access_point_of, log_access
 from vangnet.core.models import AccessLogEntry
-from vangnet.retention.models import ErasureRequest
+from vangnet.retention import holds
+from vangnet.retention.models import ErasureRequest, LegalHold
 
 
 class RequestForm(forms.Form):
@@ -47,6 +48,39 @@ class DecisionForm(forms.Form):
         widget=TEXT,
         required=False,
     )
+
+
+class HoldForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=LegalHold.Kind.choices)
+    reason = forms.CharField(label=gettext_lazy("Why the record must be kept"), widget=TEXT)
+
+
+@staff_view(Action.CASE_WORK)
+@require_POST
+def legal_hold(request: HttpRequest, reference: str) -> HttpResponse:
+    """Set a legal hold, or release one (`release` = its number)."""
+    case = selectors.get_case(reference=reference)
+    back = reverse("cases:client_rights", args=[case.reference]) + "#holds"
+    try:
+        if request.POST.get("release"):
+            hold = get_object_or_404(LegalHold, pk=request.POST["release"], case=case)
+            holds.release_hold(hold=hold, by=request.user, access_point=access_point_of(request))
+        else:
+            form = HoldForm(request.POST)
+            if not form.is_valid():
+                raise holds.HoldError(_("Not saved: choose the kind and write down why."))
+            holds.set_hold(
+                case=case,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                access_point=access_point_of(request),
+            )
+    except (holds.HoldError, ValueError) as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(back)
 
 
 @staff_view(Action.CLIENT_RIGHTS)
@@ -92,6 +126,8 @@ def client_rights(request: HttpRequest, reference: str) -> HttpResponse:
         "form": form,
         "requests": list(case.erasure_requests.all()),  # type: ignore[attr-defined]
         "exceptions": rights.erasure_exceptions(case),
+        "holds": list(LegalHold.objects.filter(case=case).select_related("set_by")),
+        "hold_form": HoldForm(),
     }
     return render(request, "cases/rights/client_rights.html", context, status=status)
 

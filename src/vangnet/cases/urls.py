@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern] = [
     path("erasure-requests/<int:request_id>/", rights_views.decide_erasure, name="decide_erasure"),
     path(CASE, views.case_detail, name="case_detail"),
     path(CASE + "rights/", rights_views.client_rights, name="client_rights"),
+    path(CASE + "legal-hold/", rights_views.legal_hold, name="legal_hold"),
     path(CASE + "meldcode/", meldcode_views.case_tracks, name="meldcode_case"),
     path(CASE + "timeline/", views.timeline, name="timeline"),
     path(CASE + "edit/", views.edit_case, name="edit_case"),

@@ -146,6 +146,8 @@ def key_for(name: str) -> tuple[int, Fernet]:
     )
     fernet = _unwrap(row)
     _remember(name, row.pk, fernet)
+    with _lock:  # for opening, a key may be cached at once (see _key_by_id)
+        _by_id[row.pk] = fernet
     return row.pk, fernet
 
 
