@@ -11,9 +11,9 @@ from vangnet.core.rotation import rotate_all
 
 class Command(BaseCommand):
     help = (
-        "Re-wrap every data key (and re-encrypt values without one) with the newest key. In the "
-        "embedded default a new "
-        "key is created first; in production put the new key first in VANGNET_ENCRYPTION_KEYS."
+        "With the newest key, re-wrap every data key (and re-encrypt values without one). In "
+        "the embedded default a new key is created first; in production put the new key first "
+        "in VANGNET_ENCRYPTION_KEYS."
     )
 
     def add_arguments(self, parser: Any) -> None:
