@@ -160,3 +160,19 @@ def test_an_invalid_key_is_a_clear_configuration_error(settings):
     settings.VANGNET_ENCRYPTION_KEYS = ["not-a-fernet-key"]
     with pytest.raises(ImproperlyConfigured, match="not a valid Fernet key"):
         crypto.encrypt_text("x")
+
+
+def test_rotation_moves_old_master_key_values_into_the_chat_data_key():
+    """Rows from before envelope encryption join their record's data key, so erasure reaches
+    them too."""
+    conversation = make_conversation()
+    legacy = crypto.encrypt_text(BODY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Message._meta.db_table} SET body = %s WHERE conversation_id = %s",  # noqa: S608
+            [legacy, conversation.pk],
+        )
+    call_command("rotate_keys", "--no-new-key", stdout=io.StringIO())
+    _nickname, body = raw_columns(conversation)
+    assert body.startswith(f"dk1:{data_key_of(conversation).pk}:")
+    assert conversation.messages.get().body == BODY

@@ -1,6 +1,6 @@
-"""Key rotation: re-wrap the data keys with the newest master key; re-encrypt only the values
-that are still sealed with a master key directly (rows from before envelope encryption, or
-rows without a case or chat)."""
+"""Key rotation: re-wrap the data keys with the newest master key. Values still sealed with a
+master key directly are moved into their record's data key (rows from before envelope
+encryption), or re-encrypted with the newest master key where a row has no case or chat."""
 
 from __future__ import annotations
 
@@ -42,9 +42,17 @@ def _rotate_field(model: type[models.Model], field_name: str, batch_size: int) -
             return done
         with transaction.atomic():
             for pk, token in batch:
-                fresh = crypto.rotate_token(token)
+                fresh = _fresh_token(model, pk, token)
                 model._default_manager.filter(pk=pk).update(
                     **{field_name: models.Value(fresh, output_field=models.TextField())}
                 )
         done += len(batch)
         last_pk = batch[-1][0]
+
+
+def _fresh_token(model: type[models.Model], pk: object, token: str) -> str:
+    """The row's case or chat key if it has one (so erasure reaches it), else the newest key."""
+    instance = model._base_manager.filter(pk=pk).first()
+    if instance is not None and envelope.holder_of(instance) is not None:
+        return envelope.seal_for(instance, crypto.decrypt_text(token))
+    return crypto.rotate_token(token)
