@@ -275,3 +275,22 @@ def test_every_case_row_is_sealed_with_the_case_key(
         values = cursor.fetchone()
     for value in values:
         assert value.startswith(f"dk1:{key.pk}:"), value[:10]
+
+
+def test_the_dry_run_says_per_category_what_and_why(
+    make_case: Callable[..., Case], case_worker: Any, monkeypatch: pytest.MonkeyPatch
+):
+    case = closed(make_case(), case_worker)
+    held = closed(make_case(name="Vast"), case_worker)
+    LegalHold.objects.create(case=held, kind="court", reason="Zaak", set_by=case_worker)
+    monkeypatch.setattr(runner, "run", functools.partial(runner.run, today=FAR_FUTURE))
+    out = io.StringIO()
+    call_command("retention", stdout=out)
+    text = out.getvalue()
+    assert "case_record: 1 past their term" in text
+    assert f"case {case.reference}: term ended" in text
+    assert f"case {held.reference}: kept, legal hold: " in text
+    assert "chat_text: 0 past their term" in text and "access_log:" in text
+    assert "Dry run: nothing was erased" in text
+    assert SECRET not in text and "Lisa" not in text
+    assert Case.objects.count() == 2 and not Tombstone.objects.exists()
