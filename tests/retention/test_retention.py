@@ -107,8 +107,10 @@ def test_apply_erases_the_case_and_writes_one_tombstone_without_content(
     text = " ".join(str(v) for v in stone.__dict__.values())
     assert "Lisa" not in text and "Jansen" not in text and SECRET not in text
     assert DataKey.objects.get(holder=f"case:{case.reference}").wrapped == ""
-    # The access log about the case stays (who looked), with no content.
-    assert AccessLogEntry.objects.filter(client_ref=case.reference).exists()
+    # The access log about the case stays (who looked), with no content, and says it was erased.
+    assert AccessLogEntry.objects.filter(
+        client_ref=case.reference, username="system", detail="erased under case_record"
+    ).exists()
     # Twice is safe: nothing more to do, nothing doubled.
     again = runner.run(apply=True, today=day)
     assert again.erased == [] and Tombstone.objects.count() == 1

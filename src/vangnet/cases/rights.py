@@ -257,7 +257,12 @@ def decide_erasure_request(
         )
     try:
         erasure.erase_case(
-            case_pk=case.pk, rule=Rule.ERASURE_REQUEST, reason=f"request {request.pk}", run=today
+            case_pk=case.pk,
+            rule=Rule.ERASURE_REQUEST,
+            reason=f"request {request.pk}",
+            run=today,
+            by=by,
+            access_point=access_point,
         )
     except erasure.ErasureRefused as err:
         raise CaseError(str(err)) from None

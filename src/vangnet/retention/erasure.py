@@ -18,6 +18,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from vangnet.core import envelope
+from vangnet.core.audit import log_access
+from vangnet.core.models import AccessLogEntry
 from vangnet.retention.models import LegalHold, Tombstone
 
 
@@ -90,8 +92,13 @@ def _empty_chat(conversation_pk: int) -> None:
     consents.delete()
 
 
-def erase_case(*, case_pk: int, rule: str, reason: str, run: str) -> Tombstone | None:
-    """Erase one case; None if another run has it or it is gone. Refuses a case on hold."""
+def erase_case(
+    *, case_pk: int, rule: str, reason: str, run: str, by: Any = None, access_point: str = "cli"
+) -> Tombstone | None:
+    """Erase one case; None if another run has it or it is gone. Refuses a case on hold.
+
+    The access log keeps that the record was erased, by whom (or by the schedule) and why.
+    """
     from vangnet.cases.models import Case, ChatConsent
     from vangnet.chat.models import Conversation
 
@@ -115,6 +122,15 @@ def erase_case(*, case_pk: int, rule: str, reason: str, run: str) -> Tombstone |
             _empty_chat(chat.pk)
             names.append(envelope.holder_name(chat))
         envelope.destroy(names)
+        log_access(
+            user=by,
+            event=AccessLogEntry.Event.CASE_CHANGE,
+            access_point=access_point,
+            record_type="case",
+            record_id=reference,
+            client_ref=reference,
+            detail=f"erased under {rule}",
+        )
         return Tombstone.objects.create(
             record_type="case", record_ref=reference, rule=rule, reason=reason[:120], run=run
         )
