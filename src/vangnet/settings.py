@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "vangnet.reading",
     "django_tasks",
     "django_tasks_db",
+    "vangnet.retention",
 ]
 
 # Background work (suggestions, de-identification) on the database: no extra service.
@@ -251,6 +252,9 @@ VANGNET_CHAT_RATE_LIMIT = int(os.environ.get("VANGNET_CHAT_RATE_LIMIT", "20"))
 VANGNET_CHAT_RATE_WINDOW_SECONDS = float(os.environ.get("VANGNET_CHAT_RATE_WINDOW", "10"))
 VANGNET_CHAT_MAX_PER_COUNSELLOR = int(os.environ.get("VANGNET_CHAT_MAX_PER_COUNSELLOR", "3"))
 VANGNET_CHAT_TOKEN_IDLE_HOURS = int(os.environ.get("VANGNET_CHAT_TOKEN_IDLE_HOURS", "12"))
+# The retention schedule's terms (retention/schedule.py, docs/retention.md).
+VANGNET_RETENTION_CHAT_DAYS = int(os.environ.get("VANGNET_RETENTION_CHAT_DAYS", "180"))
+VANGNET_RETENTION_CASE_YEARS = int(os.environ.get("VANGNET_RETENTION_CASE_YEARS", "20"))
 # Opening hours as "weekday:HH:MM-HH:MM" entries, weekday 0 = Monday; empty means always open
 # (a counsellor on duty is still required).
 VANGNET_CHAT_OPENING_HOURS = os.environ.get(

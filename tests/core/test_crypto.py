@@ -17,6 +17,7 @@ from django.db import connection
 
 from vangnet.chat.models import Conversation, Message, VisitorRole
 from vangnet.core import crypto
+from vangnet.core.models import DataKey
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_the_database_holds_no_plaintext_and_the_orm_reads_it_back():
     for stored, plain in ((nickname, NICKNAME), (body, BODY)):
         assert plain not in stored
         assert "Zwolle" not in stored and "foto" not in stored
-        assert stored.startswith("gAAAA")  # a Fernet token
+        assert stored.startswith("dk1:")  # sealed with the chat's own data key
     fresh = Conversation.objects.get(pk=conversation.pk)
     assert fresh.nickname == NICKNAME
     assert fresh.messages.get().body == BODY
@@ -87,7 +88,13 @@ def test_a_value_is_unreadable_without_the_key(settings):
         Conversation.objects.get(pk=conversation.pk).nickname  # noqa: B018
 
 
-def test_rotate_keys_re_encrypts_with_the_newest_key_and_old_data_stays_readable(settings):
+def data_key_of(conversation: Conversation) -> DataKey:
+    return DataKey.objects.get(holder=f"chat:{conversation.public_id.hex}")
+
+
+def test_rotate_keys_re_wraps_data_keys_with_the_newest_key_and_old_data_stays_readable(
+    settings,
+):
     old, new = new_key(), new_key()
     settings.VANGNET_ENCRYPTION_KEYS = [old]
     conversation = make_conversation()
@@ -97,12 +104,14 @@ def test_rotate_keys_re_encrypts_with_the_newest_key_and_old_data_stays_readable
     settings.VANGNET_ENCRYPTION_KEYS = [new, old]
     crypto.reset_cipher()
     assert Conversation.objects.get(pk=conversation.pk).nickname == NICKNAME
+    wrapped_before = data_key_of(conversation).wrapped
     call_command("rotate_keys", stdout=io.StringIO())
 
-    after_nickname, after_body = raw_columns(conversation)
-    assert after_nickname != before_nickname and after_body != before_body
-    assert Fernet(new.encode()).decrypt(after_nickname.encode()).decode() == NICKNAME
-    assert Fernet(new.encode()).decrypt(after_body.encode()).decode() == BODY
+    # The rows are not touched: only their data key is re-wrapped with the new master key.
+    assert raw_columns(conversation) == (before_nickname, before_body)
+    wrapped_after = data_key_of(conversation).wrapped
+    assert wrapped_after != wrapped_before
+    Fernet(new.encode()).decrypt(wrapped_after.encode())
 
     # With the old key removed, everything is still readable.
     settings.VANGNET_ENCRYPTION_KEYS = [new]
@@ -124,9 +133,8 @@ def test_embedded_rotation_adds_a_key_to_the_key_file(settings, tmp_path: Path):
 
     keys = settings.VANGNET_KEY_FILE.read_text().split()
     assert len(keys) == 2
-    nickname, _body = raw_columns(conversation)
-    assert Fernet(keys[0].encode()).decrypt(nickname.encode()).decode() == NICKNAME
-    assert "re-encrypted" in out.getvalue()
+    Fernet(keys[0].encode()).decrypt(data_key_of(conversation).wrapped.encode())
+    assert "data keys re-wrapped: 1" in out.getvalue()
     assert stat.S_IMODE(settings.VANGNET_KEY_FILE.stat().st_mode) == 0o600
 
 
@@ -152,3 +160,19 @@ def test_an_invalid_key_is_a_clear_configuration_error(settings):
     settings.VANGNET_ENCRYPTION_KEYS = ["not-a-fernet-key"]
     with pytest.raises(ImproperlyConfigured, match="not a valid Fernet key"):
         crypto.encrypt_text("x")
+
+
+def test_rotation_moves_old_master_key_values_into_the_chat_data_key():
+    """Rows from before envelope encryption join their record's data key, so erasure reaches
+    them too."""
+    conversation = make_conversation()
+    legacy = crypto.encrypt_text(BODY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Message._meta.db_table} SET body = %s WHERE conversation_id = %s",  # noqa: S608
+            [legacy, conversation.pk],
+        )
+    call_command("rotate_keys", "--no-new-key", stdout=io.StringIO())
+    _nickname, body = raw_columns(conversation)
+    assert body.startswith(f"dk1:{data_key_of(conversation).pk}:")
+    assert conversation.messages.get().body == BODY

@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     "/info/professionals-meldcode/",
     "/info/browse-safely/",
     "/info/images-online/",
+    "/privacy/",
 ]
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,16 @@ def test_answers_and_searches_are_never_logged(
     logged = caplog.text
     for secret in ("debt", "bogus-answer", "9999", "bogus-need"):
         assert secret not in logged
+
+
+def test_what_happens_with_what_you_tell_us_in_both_languages(client: Client, settings) -> None:
+    settings.VANGNET_RETENTION_CHAT_DAYS = 90
+    nl = client.get("/privacy/").content.decode()
+    en = client.get("/en/privacy/").content.decode()
+    assert "Wat gebeurt er met wat je ons vertelt" in nl and "90 dagen" in nl
+    assert "IP-adres" in nl and "meldcode" in nl and "112" in nl
+    assert "What happens with what you tell us" in en and "90 days" in en
+    # Linked from the chat's start and waiting screens.
+    chat = client.get("/chat/").content.decode()
+    assert 'id="privacy-link"' in chat and 'id="privacy-link-room"' in chat
+    assert 'href="/privacy/"' in chat

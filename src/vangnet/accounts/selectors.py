@@ -22,6 +22,8 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
         (Action.CHAT_CONSOLE, _("Chat console"), "chat:console"),
         (Action.CONTACT_REGISTER, _("Coded contacts (phone, e-mail, corrections)"), "coding:mine"),
         (Action.CASE_WORK, _("Cases"), "cases:caseload"),
+        (Action.MELDCODE_OVERVIEW, _("Open meldcode tracks"), "cases:meldcode_overview"),
+        (Action.ERASURE_APPROVE, _("Erasure requests"), "cases:erasure_requests"),
         (Action.PARTNER_SHARES, _("Shared with my organisation"), "cases:partner_inbox"),
         (Action.MONITOR_VIEW, _("Research monitor"), "monitor:dashboard"),
         (Action.RESEARCH_TRANSCRIPTS, _("De-identified transcripts"), "reading:transcripts"),

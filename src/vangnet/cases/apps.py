@@ -6,4 +6,4 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from vangnet.cases import policy  # noqa: F401 - registers the object rules
+        from vangnet.cases import meldcode, policy  # noqa: F401 - registers the object rules

@@ -448,3 +448,12 @@ class EmergencyAccess(CasePart):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+# The meldcode track lives in its own module; importing it here registers its models.
+from vangnet.cases.meldcode_models import (  # noqa: E402, F401
+    MeldcodeAnswer,
+    MeldcodeSignal,
+    MeldcodeStepRecord,
+    MeldcodeTrack,
+)

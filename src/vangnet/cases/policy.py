@@ -45,7 +45,7 @@ def under_emergency_access(user: Any, case: Case) -> bool:
     return emergency_access_of(user, case) is not None
 
 
-@object_rule(Action.CASE_WORK, Action.CASE_SHARE)
+@object_rule(Action.CASE_WORK, Action.CASE_SHARE, Action.CLIENT_RIGHTS)
 def may_work_on_case(user: Any, obj: Any) -> bool:
     """A case (or a part of one): its holder, or someone inside a noodprocedure grant."""
     case = _case_of(obj)

@@ -271,6 +271,7 @@ TIMELINE_KINDS = {
     "safety": gettext_lazy("Safety measures"),
     "share": gettext_lazy("Sharing"),
     "person": gettext_lazy("People and flags"),
+    "meldcode": gettext_lazy("Meldcode"),
 }
 
 
@@ -410,6 +411,13 @@ def case_timeline(
                 entries.append(
                     TimelineEntry(flag.at, "person", title, flag.reason, _name(flag.by), True)
                 )
+    if "meldcode" in wanted:
+        from vangnet.cases import meldcode
+
+        for item in meldcode.timeline_items(case):
+            entries.append(
+                TimelineEntry(item.at, "meldcode", item.title, item.text, _name(item.by))
+            )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
 

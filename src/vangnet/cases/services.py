@@ -41,6 +41,7 @@ from vangnet.cases.models import (
     TransitionTask,
 )
 from vangnet.cases.policy import under_emergency_access
+from vangnet.core import envelope
 from vangnet.core.access import Action, may, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
@@ -163,7 +164,9 @@ def _bump_version(*, case: Case, expected_version: int | None, **changes: Any) -
     rows = Case.objects.filter(pk=case.pk)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
-    if rows.update(version=F("version") + 1, **changes) != 1:
+    with envelope.sealing_for(case):  # text in `changes` is sealed with the case's data key
+        updated = rows.update(version=F("version") + 1, **changes)
+    if updated != 1:
         raise ConflictError(
             _(
                 "Someone else changed this case while you were working on it. "
@@ -686,7 +689,10 @@ def complete_transition_task(
     if task.done_at is not None:
         raise CaseError(_("This task is already done."))
     note = _required(note, _("Write down what was arranged."))
-    TransitionTask.objects.filter(pk=task.pk).update(done_at=timezone.now(), done_by=by, note=note)
+    with envelope.sealing_for(task.case):
+        TransitionTask.objects.filter(pk=task.pk).update(
+            done_at=timezone.now(), done_by=by, note=note
+        )
     task.refresh_from_db()
     _log_change(
         task.case,
@@ -951,9 +957,10 @@ def revoke_share(*, share: Share, by: Any, reason: str, access_point: str) -> Sh
     if share.revoked_at is not None:
         raise CaseError(_("This share was already revoked."))
     reason = _required(reason, _("Write down why the share is revoked."))
-    Share.objects.filter(pk=share.pk).update(
-        revoked_at=timezone.now(), revoked_by=by, revoke_reason=reason
-    )
+    with envelope.sealing_for(share.case):
+        Share.objects.filter(pk=share.pk).update(
+            revoked_at=timezone.now(), revoked_by=by, revoke_reason=reason
+        )
     share.refresh_from_db()
     _log(
         user=by,

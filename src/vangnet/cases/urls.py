@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from vangnet.cases import views
+from vangnet.cases import meldcode_views, rights_views, views
 
 app_name = "cases"
 CASE = "<str:reference>/"
@@ -13,8 +13,18 @@ urlpatterns: list[URLPattern] = [
     path("partner/<int:share_id>/", views.partner_share, name="partner_share"),
     path("access-report/", views.client_access_report, name="client_access_report"),
     path("emergency-review/", views.emergency_review, name="emergency_review"),
+    path("meldcode/", meldcode_views.overview, name="meldcode_overview"),
+    path("meldcode/<int:track_id>/", meldcode_views.track, name="meldcode_track"),
+    path(
+        "meldcode/chat/<uuid:public_id>/", meldcode_views.start_for_chat, name="meldcode_chat_start"
+    ),
+    path("erasure-requests/", rights_views.erasure_requests, name="erasure_requests"),
+    path("erasure-requests/<int:request_id>/", rights_views.decide_erasure, name="decide_erasure"),
     path(CASE, views.case_detail, name="case_detail"),
     path(CASE + "emergency/", views.emergency_access, name="emergency_access"),
+    path(CASE + "rights/", rights_views.client_rights, name="client_rights"),
+    path(CASE + "legal-hold/", rights_views.legal_hold, name="legal_hold"),
+    path(CASE + "meldcode/", meldcode_views.case_tracks, name="meldcode_case"),
     path(CASE + "timeline/", views.timeline, name="timeline"),
     path(CASE + "edit/", views.edit_case, name="edit_case"),
     path(CASE + "close/", views.close_case, name="close_case"),

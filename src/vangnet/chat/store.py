@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from vangnet.chat import services
 from vangnet.chat.models import Conversation, Message
+from vangnet.core import envelope
 from vangnet.core.aio import stop_if_cancelled
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,8 @@ class _Batcher:
 
     async def _write(self, db: Any, batch: list[_Pending]) -> list[services.MessageView | None]:
         now = timezone.now()
-        encrypt = Message._meta.get_field("body").get_prep_value
+        # Each chat's text is sealed with the chat's own data key (core.envelope).
+        seal = await envelope.sealers_for(db, [item.conversation for item in batch])
         # One lock order for every batch (by conversation): concurrent batches cannot deadlock.
         order = sorted(range(len(batch)), key=lambda i: batch[i].conversation.pk)
         rows = []
@@ -150,7 +152,7 @@ class _Batcher:
                     item.sender,
                     author_pk,
                     item.client_msg_id,
-                    encrypt(item.text),
+                    seal(item.conversation, item.text),
                     now,
                 )
             )

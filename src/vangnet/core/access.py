@@ -45,6 +45,10 @@ class Action(StrEnum):
     CASE_EMERGENCY = "cases.emergency"  # open another's case through the noodprocedure
     CASE_SHARE = "cases.share"
     CASE_EMERGENCY_REVIEW = "cases.emergency_review"  # see who used the noodprocedure
+    MELDCODE = "cases.meldcode"  # start and work a meldcode track (object rule: case or chat)
+    MELDCODE_OVERVIEW = "cases.meldcode_overview"  # every open track, flagged ones first
+    CLIENT_RIGHTS = "cases.client_rights"  # a client's access export; register erasure requests
+    ERASURE_APPROVE = "cases.erasure_approve"  # the second person who approves an erasure
     PARTNER_SHARES = "partner.shares"  # see what was shared with one's organisation
     ACCESS_LOG_VIEW = "accesslog.view"
     CLIENT_ACCESS_REPORT = "accesslog.client_report"
@@ -104,6 +108,10 @@ POLICY: tuple[Rule, ...] = (
     rule(Action.RESEARCH_TRANSCRIPTS, R),
     rule(Action.SUGGESTION_QUALITY, S, R, A),
     rule(Action.TRIAGE_FLAG, C, S),
+    rule(Action.MELDCODE, C, S, W, on="vangnet.cases.meldcode.may_work_track"),
+    rule(Action.MELDCODE_OVERVIEW, S),
+    rule(Action.CLIENT_RIGHTS, W, on="vangnet.cases.policy.may_work_on_case"),
+    rule(Action.ERASURE_APPROVE, S),
 )
 
 ObjectRule = Callable[[Any, Any], bool]

@@ -43,8 +43,11 @@ def cipher() -> MultiFernet:
 
 
 def reset_cipher() -> None:
-    """Forget the cached keys (after rotation or a settings change)."""
+    """Forget the cached keys (after rotation or a settings change), data keys included."""
+    from vangnet.core import envelope  # envelope builds on this module
+
     cipher.cache_clear()
+    envelope.forget_keys()
 
 
 def encrypt_text(plaintext: str) -> str:

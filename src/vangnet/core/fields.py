@@ -6,26 +6,38 @@ from typing import Any
 
 from django.db import models
 
-from vangnet.core import crypto
+from vangnet.core import crypto, envelope
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
-    """Free text about people: stored as a Fernet token, read back as plain text.
+    """Free text about people: stored encrypted, read back as plain text.
 
-    Not searchable or orderable in the database, by design.
+    A row that belongs to a case or a chat is sealed with that record's own data key
+    (core.envelope), so erasing the record makes every copy of the text unreadable. Not
+    searchable or orderable in the database, by design.
     """
 
     description = "Text encrypted at rest"
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = super().pre_save(model_instance, add)
+        if value is None or value == "" or isinstance(value, envelope.Sealed):
+            return value
+        return envelope.Sealed(envelope.seal_for(model_instance, str(value)))
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        return crypto.encrypt_text(str(value))
+        if isinstance(value, envelope.Sealed):
+            return str(value)
+        return envelope.seal_in_scope(str(value))
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return value
+        if envelope.is_sealed(value):
+            return envelope.open_sealed(value)
         return crypto.decrypt_text(value)
 
 

@@ -76,3 +76,23 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Access log entries cannot be deleted.")
+
+
+class DataKey(models.Model):
+    """One data key per case or chat (envelope encryption), stored wrapped by the master keys.
+
+    Destroying it (erasure) makes every copy of that record's ciphertext unreadable, including
+    the copies in database backups, as long as backups of this table are kept apart and short
+    (docs/retention.md). Holds no content: the holder is a reference like "case:VN-…".
+    """
+
+    holder = models.CharField(max_length=80, unique=True)
+    wrapped = models.TextField(blank=True)  # "" once destroyed
+    created_at = models.DateTimeField(auto_now_add=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"data key {self.pk}"

@@ -16,5 +16,6 @@ urlpatterns = [
     path("self-check/parents/", views.self_check, {"check": "parents"}, name="parent_check"),
     path("self-check/young-people/", views.self_check, {"check": "young"}, name="young_check"),
     path("help/", views.directory, name="directory"),
+    path("privacy/", views.privacy, name="privacy"),
     path("info/<slug:slug>/", views.page, name="page"),
 ]

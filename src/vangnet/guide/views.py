@@ -43,6 +43,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What happens with what you tell us: the terms come from the retention schedule."""
+    from django.conf import settings
+
+    context = {
+        "chat_days": settings.VANGNET_RETENTION_CHAT_DAYS,
+        "case_years": settings.VANGNET_RETENTION_CASE_YEARS,
+    }
+    return render(request, "guide/privacy.html", context)
+
+
+@require_GET
 def audience(request: HttpRequest, audience: str) -> HttpResponse:
     pages = selectors.published_pages(audience=audience, language=_language())
     return render(

@@ -11,8 +11,9 @@ from vangnet.core.rotation import rotate_all
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value with the newest key. In the embedded default a new "
-        "key is created first; in production put the new key first in VANGNET_ENCRYPTION_KEYS."
+        "With the newest key, re-wrap every data key (and re-encrypt values without one). In "
+        "the embedded default a new key is created first; in production put the new key first "
+        "in VANGNET_ENCRYPTION_KEYS."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Added a new key to {settings.VANGNET_KEY_FILE}.")
         counts = rotate_all()
         for label, count in counts.items():
-            self.stdout.write(f"{label}: {count} re-encrypted")
+            self.stdout.write(
+                f"{label}: {count}" + ("" if "data keys" in label else " re-encrypted")
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 "Done. Older keys may now be removed once backups made with them have expired."

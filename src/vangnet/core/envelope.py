@@ -1,0 +1,315 @@
+"""Envelope encryption: each case and each chat has its own data key, wrapped by the master keys.
+
+A value is stored as ``dk1:<data key id>:<Fernet token under the data key>``. Erasing a record
+destroys its data key, after which no copy of its ciphertext (a backup included) can be read,
+while everything else stays readable. Rotating the master keys re-wraps the data keys; the rows
+themselves are not touched.
+
+Which data key a row uses follows from the model: a *holder* (a case, a chat) has its own key;
+any other model with encrypted text uses the key of the holder it points to through its foreign
+keys (a note → its case; a message → its chat). Rows with no holder keep master-key tokens.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from vangnet.core import crypto
+
+PREFIX = "dk1:"
+
+
+class KeyDestroyed(crypto.DecryptionError):
+    """The record this value belongs to was erased: its data key no longer exists."""
+
+
+# --- holders ---------------------------------------------------------------------------------
+
+# model label -> how to name an instance's key (the name must exist before the row is inserted)
+_holders: dict[str, Callable[[Any], str]] = {}
+# model -> lists of foreign-key attribute paths that lead to a holder, tried in order
+_paths: dict[type[models.Model], list[tuple[str, ...]]] = {}
+
+
+def register_holder(label: str, name: Callable[[Any], str]) -> None:
+    _holders[label] = name
+    _paths.clear()
+
+
+def is_holder(model: type[models.Model]) -> bool:
+    return model._meta.label in _holders
+
+
+def _find_paths(model: type[models.Model]) -> list[tuple[str, ...]]:
+    """Foreign-key paths from a model to a holder (breadth first, staff users excluded)."""
+    if model in _paths:
+        return _paths[model]
+    found: list[tuple[str, ...]] = []
+    if is_holder(model):
+        found.append(())
+    queue: list[tuple[type[models.Model], tuple[str, ...]]] = [(model, ())]
+    seen = {model}
+    while queue and len(found) < 4:
+        current, path = queue.pop(0)
+        for field in current._meta.concrete_fields:
+            target = getattr(field, "related_model", None)
+            if (
+                not field.is_relation
+                or target is None
+                or not field.many_to_one
+                and not field.one_to_one
+            ):
+                continue
+            if target._meta.label == settings.AUTH_USER_MODEL or target in seen:
+                continue
+            seen.add(target)
+            step = (*path, field.name)
+            if is_holder(target):
+                found.append(step)
+            elif len(step) < 3:
+                queue.append((target, step))
+    _paths[model] = found
+    return found
+
+
+def holder_of(instance: models.Model) -> Any:
+    """The case or chat whose data key this row uses, or None."""
+    for path in _find_paths(type(instance)):
+        current: Any = instance
+        for attribute in path:
+            field = current._meta.get_field(attribute)
+            if getattr(current, field.attname) is None:
+                current = None
+                break
+            current = getattr(current, attribute)
+        if current is not None:
+            return current
+    return None
+
+
+def holder_name(holder: Any) -> str:
+    return _holders[holder._meta.label](holder)
+
+
+# --- the keys ----------------------------------------------------------------------------------
+
+_cache: dict[str, tuple[int, Fernet]] = {}  # holder name -> committed key
+_by_id: dict[int, Fernet] = {}
+_lock = threading.Lock()
+
+
+def forget_keys() -> None:
+    """Drop the process's cache of unwrapped data keys (tests that flush the database)."""
+    with _lock:
+        _cache.clear()
+        _by_id.clear()
+
+
+def _remember(name: str, key_id: int, fernet: Fernet) -> None:
+    """Cache a key only once it is committed: a rolled-back key must never be used again."""
+
+    def store() -> None:
+        with _lock:
+            _cache[name] = (key_id, fernet)
+            _by_id[key_id] = fernet
+
+    if connection.in_atomic_block:
+        transaction.on_commit(store)
+    else:
+        store()
+
+
+def _unwrap(row: Any) -> Fernet:
+    if not row.wrapped:
+        raise KeyDestroyed("This record was erased; its data key is destroyed.")
+    return Fernet(crypto.decrypt_text(row.wrapped).encode())
+
+
+def key_for(name: str) -> tuple[int, Fernet]:
+    """The data key of a holder, made on first use; refuses a destroyed one."""
+    from vangnet.core.models import DataKey
+
+    cached = _cache.get(name)
+    if cached is not None:
+        return cached
+    row, _created = DataKey.objects.get_or_create(
+        holder=name, defaults={"wrapped": crypto.encrypt_text(Fernet.generate_key().decode())}
+    )
+    fernet = _unwrap(row)
+    _remember(name, row.pk, fernet)
+    with _lock:  # for opening, a key may be cached at once (see _key_by_id)
+        _by_id[row.pk] = fernet
+    return row.pk, fernet
+
+
+def _key_by_id(key_id: int, *, fresh: bool = False) -> Fernet:
+    """The key to open a value. Cached at once, also inside a transaction: a cached key that
+    turns out stale (its row rolled back and the number reused) fails to decrypt and is
+    fetched again (see open_sealed)."""
+    from vangnet.core.models import DataKey
+
+    fernet = None if fresh else _by_id.get(key_id)
+    if fernet is not None:
+        return fernet
+    row = DataKey.objects.filter(pk=key_id).first()
+    if row is None:
+        raise KeyDestroyed("The data key of this value does not exist (any more).")
+    fernet = _unwrap(row)
+    with _lock:
+        _by_id[key_id] = fernet
+    return fernet
+
+
+def ensure_key(holder: Any) -> None:
+    key_for(holder_name(holder))
+
+
+def destroy(names: Iterable[str]) -> int:
+    """Destroy the data keys of these holders (made destroyed if they never had one)."""
+    from vangnet.core.models import DataKey
+
+    now = timezone.now()
+    count = 0
+    for name in names:
+        row, _created = DataKey.objects.get_or_create(holder=name, defaults={"wrapped": ""})
+        DataKey.objects.filter(pk=row.pk).update(wrapped="", destroyed_at=row.destroyed_at or now)
+        count += 1
+        with _lock:
+            _cache.pop(name, None)
+            _by_id.pop(row.pk, None)
+    return count
+
+
+def is_destroyed(name: str) -> bool:
+    from vangnet.core.models import DataKey
+
+    return DataKey.objects.filter(holder=name, destroyed_at__isnull=False).exists()
+
+
+def rewrap_all(*, batch_size: int = 500) -> int:
+    """Re-wrap every live data key with the newest master key; the rows stay as they are."""
+    from vangnet.core.models import DataKey
+
+    crypto.reset_cipher()
+    done = 0
+    last = 0
+    while True:
+        batch = list(
+            DataKey.objects.filter(pk__gt=last).exclude(wrapped="").order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return done
+        with transaction.atomic():
+            for row in batch:
+                DataKey.objects.filter(pk=row.pk).exclude(wrapped="").update(
+                    wrapped=crypto.rotate_token(row.wrapped)
+                )
+        done += len(batch)
+        last = batch[-1].pk
+
+
+# --- sealing and opening -----------------------------------------------------------------------
+
+_scope: contextvars.ContextVar[str | None] = contextvars.ContextVar("envelope_scope", default=None)
+
+
+class Sealed(str):
+    """A value already sealed with its data key: the field stores it as it is."""
+
+    __slots__ = ()
+
+
+def seal(name: str, plaintext: str) -> Sealed:
+    key_id, fernet = key_for(name)
+    token = fernet.encrypt(plaintext.encode()).decode("ascii")
+    return Sealed(f"{PREFIX}{key_id}:{token}")
+
+
+def seal_for(instance: models.Model, plaintext: str) -> str:
+    """Seal with the key of the row's holder; rows without one keep a master-key token."""
+    holder = holder_of(instance)
+    if holder is None:
+        return crypto.encrypt_text(plaintext)
+    return seal(holder_name(holder), plaintext)
+
+
+def seal_in_scope(plaintext: str) -> str:
+    """For queryset updates, which have no row: the holder given by `sealing_for`."""
+    name = _scope.get()
+    if name is None:
+        return crypto.encrypt_text(plaintext)
+    return seal(name, plaintext)
+
+
+@contextmanager
+def sealing_for(holder: Any) -> Iterator[None]:
+    """Values written by `QuerySet.update()` inside this block use the holder's data key."""
+    token = _scope.set(holder_name(holder))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def is_sealed(stored: str) -> bool:
+    return stored.startswith(PREFIX)
+
+
+def open_sealed(stored: str) -> str:
+    _, number, token = stored.split(":", 2)
+    key_id = int(number)
+    try:
+        return _key_by_id(key_id).decrypt(token.encode("ascii")).decode()
+    except InvalidToken:
+        pass
+    try:
+        return _key_by_id(key_id, fresh=True).decrypt(token.encode("ascii")).decode()
+    except InvalidToken:
+        raise crypto.DecryptionError("The data key does not decrypt this value.") from None
+
+
+# --- the chat's batched writer (async, its own psycopg connection) -----------------------------
+
+
+async def sealers_for(db: Any, holders: Iterable[Any]) -> Callable[[Any, str], str]:
+    """A sealing function for a batch of chat messages, loading missing keys in one query.
+
+    A holder without a data key (a chat from before envelope encryption) keeps master-key
+    tokens, as before.
+    """
+    from vangnet.core.models import DataKey
+
+    names = {holder_name(h) for h in holders}
+    missing = [n for n in names if n not in _cache]
+    if missing:
+        table = connection.ops.quote_name(DataKey._meta.db_table)
+        async with db.transaction():
+            cursor = await db.execute(
+                f"SELECT id, holder, wrapped FROM {table} WHERE holder = ANY(%s)",  # noqa: S608
+                [missing],
+            )
+            rows = await cursor.fetchall()
+        for key_id, name, wrapped in rows:
+            if wrapped:
+                fernet = Fernet(crypto.decrypt_text(wrapped).encode())
+                with _lock:
+                    _cache[name] = (key_id, fernet)
+                    _by_id[key_id] = fernet
+
+    def seal_one(holder: Any, plaintext: str) -> str:
+        cached = _cache.get(holder_name(holder))
+        if cached is None:
+            return crypto.encrypt_text(plaintext)
+        key_id, fernet = cached
+        return f"{PREFIX}{key_id}:{fernet.encrypt(plaintext.encode()).decode('ascii')}"
+
+    return seal_one
