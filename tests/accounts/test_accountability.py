@@ -153,6 +153,7 @@ def test_deactivation_password_and_second_factor_are_recorded(make_staff, ended)
     assert (StaffChange.What.DEACTIVATED, "beheerder") in whats
     assert (StaffChange.What.SECOND_FACTOR_REMOVED, "beheerder") in whats
     assert (user.pk, signals.REASON_DEACTIVATED) in ended
+    assert (user.pk, signals.REASON_CREDENTIALS_CHANGED) in ended
 
 
 def test_a_login_is_no_change_of_second_factor(make_staff):

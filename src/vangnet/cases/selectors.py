@@ -135,10 +135,11 @@ def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[Case
     return rows
 
 
-def possible_duplicates(*, name: str, date_of_birth: date | None) -> list[Case]:
+def possible_duplicates(*, name: str, date_of_birth: date | None, user: Any = None) -> list[Case]:
     """Search before create: same date of birth, or a name that contains the other.
 
-    Names are encrypted, so the comparison runs here rather than in the database.
+    Names are encrypted, so the comparison runs here rather than in the database. With a
+    `user`, each case says `in_care`: the page names only those (need-to-know).
     """
     wanted = _normalised(name)
     found = []
@@ -147,6 +148,7 @@ def possible_duplicates(*, name: str, date_of_birth: date | None) -> list[Case]:
         known = _normalised(case.name)
         similar = bool(wanted) and (wanted in known or known in wanted)
         if same_day or similar:
+            case.in_care = user is None or may(user, Action.CASE_WORK, case)  # type: ignore[attr-defined]
             found.append(case)
     return found
 
