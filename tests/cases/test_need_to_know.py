@@ -87,3 +87,37 @@ def test_lists_and_searches_name_only_cases_in_ones_care(make_case, make_staff):
     search = client.get(reverse("cases:new_case"), {"name": "a", "date_of_birth": "2001-01-01"})
     found = search.content.decode()
     assert "Lisa" not in found and "niet aan jou toegewezen" in found  # exists, name withheld
+
+
+def test_a_refusal_by_the_policy_is_in_the_access_log(url_share, make_staff):
+    """A partner of another organisation probing a share id shows up for the administrator."""
+    probe = make_staff(Role.PARTNER, organisation="Veilig Thuis")
+    client = verified_client(probe)
+    assert client.get(reverse("cases:partner_share", args=[url_share.pk])).status_code == 403
+    counsellor = verified_client(make_staff(Role.COUNSELLOR))
+    assert counsellor.get(reverse("cases:caseload")).status_code == 403
+    refused = AccessLogEntry.objects.filter(event="access.denied")
+    assert {(e.username, e.access_point) for e in refused} >= {
+        (probe.user.username, "web:cases:partner_share"),
+    }
+    assert refused.count() == 2
+
+
+@pytest.fixture
+def url_share(make_case, case_worker, police):
+    from datetime import timedelta
+
+    from vangnet.cases import ages
+    from vangnet.cases.models import Share
+
+    return services.share_with_partner(
+        case=make_case(),
+        by=case_worker,
+        organisation=police,
+        sections=["identity"],
+        purpose="Test",
+        basis=Share.Basis.MELDCODE,
+        basis_detail="Meldcode",
+        access_point=AP,
+        valid_until=ages.today() + timedelta(days=5),
+    )
