@@ -4,6 +4,7 @@ vangnet serve [--host H] [--port P] [--workers N] [--uds PATH]
 vangnet demo-data [--if-empty]
 vangnet create-staff USER --role counsellor [--role ...] [--password-stdin]
 vangnet totp USER                      (embedded default only)
+vangnet unblock-login USER
 vangnet rotate-keys
 vangnet migrate, vangnet check --deploy, vangnet collectstatic, ...
 """

@@ -153,6 +153,7 @@ def test_deactivation_password_and_second_factor_are_recorded(make_staff, ended)
     assert (StaffChange.What.DEACTIVATED, "beheerder") in whats
     assert (StaffChange.What.SECOND_FACTOR_REMOVED, "beheerder") in whats
     assert (user.pk, signals.REASON_DEACTIVATED) in ended
+    assert (user.pk, signals.REASON_CREDENTIALS_CHANGED) in ended
 
 
 def test_a_login_is_no_change_of_second_factor(make_staff):
@@ -249,3 +250,21 @@ def test_an_expired_session_does_not_count_as_verified_staff_on_a_socket(make_st
     session.save()
     scope = {"user": staff.user, "session": store(session_key=session.session_key)}
     assert not socket_user_may(scope, Action.CHAT_CONSOLE)
+
+
+@pytest.mark.postgres
+@pytest.mark.postgres_db
+def test_postgresql_refuses_to_change_the_role_change_log(make_staff):
+    from django.db import DatabaseError, connection, transaction
+
+    assert connection.vendor == "postgresql"
+    make_staff(Role.COUNSELLOR)
+    change = StaffChange.objects.first()
+    table = StaffChange._meta.db_table
+    for statement in (
+        f"UPDATE {table} SET actor = 'x' WHERE id = %s",  # noqa: S608
+        f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [change.pk])

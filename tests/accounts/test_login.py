@@ -111,3 +111,26 @@ def test_failed_logins_store_no_address_or_user_name(make_staff):
     stored = repr(rows)
     assert "203.0.113.9" not in stored and "Spy" not in stored
     assert staff.user.username not in stored
+
+
+def test_the_command_line_unblocks_a_user_name(make_staff, settings):
+    from django.core.management import call_command
+
+    staff = make_staff(Role.COUNSELLOR)
+    _fail_until_blocked(staff.user.username, settings)
+    call_command("unblock_login", staff.user.username)
+    again = login(Client(), staff.user.username, STAFF_PASSWORD, current_totp(staff.user))
+    assert again.status_code == 302
+
+
+def test_quiet_buckets_of_made_up_names_are_forgotten():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vangnet.accounts.models import LoginThrottle
+
+    login(Client(), "niemand-1", "wrong", "123456")
+    LoginThrottle.objects.update(window_start=timezone.now() - timedelta(days=3))
+    login(Client(), "niemand-2", "wrong", "123456")
+    assert LoginThrottle.objects.count() == 1

@@ -83,7 +83,7 @@ def test_the_flag_page_tells_what_was_removed(worker_client, make_case, case_wor
         case=case, by=case_worker, name="", phone="06-1", person=uncle, access_point=AP
     )
     url = f"/staff/cases/{case.reference}/people/{uncle.pk}/flag/"
-    page = worker_client.post(url, {"flagged": "on", "reason": ""}, follow=True)
+    page = worker_client.post(url, {"flagged": "1", "reason": ""}, follow=True)
     assert page.status_code == 200
     assert "noodcontact" in page.content.decode()
 

@@ -92,8 +92,12 @@ def _record_user_change(sender: Any, instance: User, created: bool, **kwargs: An
     if created or before is None:
         record(instance, What.CREATED)
         return
-    if before["password"] != instance.password:
+    # A login may re-hash the same password with newer parameters (update_fields=["password"]):
+    # that is no change of password.
+    rehash = set(kwargs.get("update_fields") or ()) == {"password"}
+    if before["password"] != instance.password and not rehash:
         record(instance, What.PASSWORD)
+        announce_access_ended(instance.pk, signals.REASON_CREDENTIALS_CHANGED)
     for field, on, off in _FLAGS:
         if bool(before[field]) != bool(getattr(instance, field)):
             record(instance, on if getattr(instance, field) else off)
@@ -162,3 +166,4 @@ def _record_device_saved(sender: Any, instance: TOTPDevice, created: bool, **kw:
 @receiver(post_delete, sender=TOTPDevice, dispatch_uid="vangnet-staff-2fa-deleted")
 def _record_device_deleted(sender: Any, instance: TOTPDevice, **kw: Any) -> None:
     record(instance.user, What.SECOND_FACTOR_REMOVED, instance.name)
+    announce_access_ended(instance.user_id, signals.REASON_CREDENTIALS_CHANGED)

@@ -14,6 +14,8 @@ from django.shortcuts import redirect
 
 from vangnet.core.access import AccessDenied, Action, require
 from vangnet.core.access import is_verified_staff as _is_verified_user
+from vangnet.core.audit import access_point_of, log_access
+from vangnet.core.models import AccessLogEntry
 
 View = Callable[..., HttpResponse]
 
@@ -21,6 +23,17 @@ View = Callable[..., HttpResponse]
 def is_verified_staff(request: HttpRequest) -> bool:
     """The request's user is staff with a verified second factor (core.access decides)."""
     return _is_verified_user(request.user)
+
+
+def _log_refusal(request: HttpRequest, action: Action | None, kwargs: dict[str, Any]) -> None:
+    """A verified staff member refused by the policy: a curious colleague shows up here."""
+    log_access(
+        user=request.user,
+        event=AccessLogEntry.Event.ACCESS_DENIED,
+        access_point=access_point_of(request),
+        record_id=next(iter(kwargs.values()), "") if kwargs else "",
+        detail=f"action={action}" if action else "",
+    )
 
 
 def staff_view(action: Action | None) -> Callable[[View], View]:
@@ -38,6 +51,7 @@ def staff_view(action: Action | None) -> Callable[[View], View]:
                 try:
                     request.role = require(request.user, action)  # type: ignore[attr-defined]
                 except AccessDenied as err:
+                    _log_refusal(request, action, kwargs)
                     raise PermissionDenied(str(err)) from None
             try:
                 return view(request, *args, **kwargs)
@@ -45,6 +59,7 @@ def staff_view(action: Action | None) -> Callable[[View], View]:
                 if err.alternative:  # e.g. the noodprocedure for a case not in one's care
                     messages.warning(request, str(err))
                     return redirect(err.alternative)
+                _log_refusal(request, action, kwargs)
                 raise PermissionDenied(str(err)) from None
 
         guarded.staff_action = action  # type: ignore[attr-defined]

@@ -96,6 +96,9 @@ def is_blocked(username: str, device: str) -> bool:
 @transaction.atomic
 def record_failure(username: str, device: str) -> None:
     now = timezone.now()
+    # Tries for made-up user names must not pile up: forget quiet buckets after two days.
+    stale = now - 2 * MAX_BLOCK
+    LoginThrottle.objects.filter(window_start__lt=stale).exclude(blocked_until__gt=now).delete()
     row, _created = LoginThrottle.objects.select_for_update().get_or_create(
         key=_key(username, device), defaults={"window_start": now}
     )

@@ -132,7 +132,9 @@ def new_case(request: HttpRequest) -> HttpResponse:
     create = None
     if search.is_valid():
         matches = selectors.possible_duplicates(
-            name=search.cleaned_data["name"], date_of_birth=search.cleaned_data["date_of_birth"]
+            name=search.cleaned_data["name"],
+            date_of_birth=search.cleaned_data["date_of_birth"],
+            user=request.user,
         )
         create = forms.NewCaseForm(
             request.POST if request.method == "POST" else None, initial=search.cleaned_data
@@ -172,7 +174,9 @@ def open_from_chat(request: HttpRequest, consent_id: int) -> HttpResponse:
     matches = None
     if form.is_valid():
         d = form.cleaned_data
-        matches = selectors.possible_duplicates(name=d["name"], date_of_birth=d["date_of_birth"])
+        matches = selectors.possible_duplicates(
+            name=d["name"], date_of_birth=d["date_of_birth"], user=request.user
+        )
         if matches and request.POST.get("confirm") != "1":
             return render(
                 request,

@@ -38,6 +38,7 @@ class AccessLogEntry(models.Model):
         SETTING_CHANGE = "setting.change", _("Setting changed")
         EXPORT = "export", _("Data exported")
         ADMIN_READ = "admin.read", _("Records read in the admin")
+        ACCESS_DENIED = "access.denied", _("Access refused by the policy")
 
     at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
     event = models.CharField(_("what happened"), max_length=40, choices=Event.choices)
