@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_access_log_emergency_and_admin_events'),
+        ('core', '0003_access_log_emergency_admin_and_denied_events'),
         ('core', '0003_data_keys'),
     ]
 
