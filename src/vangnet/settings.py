@@ -250,6 +250,11 @@ VANGNET_CHAT_RATE_LIMIT = int(os.environ.get("VANGNET_CHAT_RATE_LIMIT", "20"))
 VANGNET_CHAT_RATE_WINDOW_SECONDS = float(os.environ.get("VANGNET_CHAT_RATE_WINDOW", "10"))
 VANGNET_CHAT_MAX_PER_COUNSELLOR = int(os.environ.get("VANGNET_CHAT_MAX_PER_COUNSELLOR", "3"))
 VANGNET_CHAT_TOKEN_IDLE_HOURS = int(os.environ.get("VANGNET_CHAT_TOKEN_IDLE_HOURS", "12"))
+# How long a message waits for an unreachable database (a restart) before its socket is closed
+# with 1013 "try again later" and the client resumes (docs/chat-protocol.md).
+VANGNET_CHAT_STORE_WAIT_SECONDS = float(os.environ.get("VANGNET_CHAT_STORE_WAIT_SECONDS", "45"))
+# A counsellor with no console socket for this long is taken off duty.
+VANGNET_CONSOLE_ABSENT_SECONDS = float(os.environ.get("VANGNET_CONSOLE_ABSENT_SECONDS", "60"))
 # Opening hours as "weekday:HH:MM-HH:MM" entries, weekday 0 = Monday; empty means always open
 # (a counsellor on duty is still required).
 VANGNET_CHAT_OPENING_HOURS = os.environ.get(

@@ -353,8 +353,10 @@ def conversation_held_by(*, public_id: object, user: User) -> Conversation:
 
 def set_duty(*, user: User, on_duty: bool) -> None:
     require(user, Action.CHAT_CONSOLE)
+    now = timezone.now()
     Duty.objects.update_or_create(
-        user=user, defaults={"on_duty": on_duty, "since": timezone.now() if on_duty else None}
+        user=user,
+        defaults={"on_duty": on_duty, "since": now if on_duty else None, "last_console_at": now},
     )
 
 

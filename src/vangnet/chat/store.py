@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -24,12 +25,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import SyncToAsync
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
 from django.db import Error as DatabaseError
 from django.utils import timezone
 
 from vangnet.chat import services
 from vangnet.chat.models import Conversation, Message
+from vangnet.chat.outage import DatabaseUnavailable, database, is_outage
 from vangnet.core.aio import stop_if_cancelled
 
 logger = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ BATCH_MAX = 200
 # Threads for the slow path (and every message on SQLite, where it is one).
 SLOW_PATH_THREADS = 4
 CONNECTION_CHECK_SECONDS = 60.0
+# While the database is away, a message tries again after this, doubling up to the maximum.
+RETRY_FIRST_SECONDS = 0.2
+RETRY_MAX_SECONDS = 2.0
 
 
 async def post_message(
@@ -52,7 +58,41 @@ async def post_message(
     client_msg_id: str,
     text: str,
 ) -> services.Outcome:
-    """Store one message (visitor or counsellor) and return its outcome, once committed."""
+    """Store one message (visitor or counsellor) and return its outcome, once committed.
+
+    While the database is unreachable the message waits, trying again with backoff, for at most
+    VANGNET_CHAT_STORE_WAIT_SECONDS; then DatabaseUnavailable (the socket closes with 1013 and
+    the client resends it after resuming). A socket's messages are stored one after the other,
+    so waiting keeps their order.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.VANGNET_CHAT_STORE_WAIT_SECONDS
+    delay = RETRY_FIRST_SECONDS
+    retried = False
+    while True:
+        try:
+            outcome = await _store_once(conversation, sender, author, client_msg_id, text)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            database.went_away(exc)
+            if loop.time() + delay > deadline:
+                raise DatabaseUnavailable from exc
+            await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter only
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
+            retried = True
+            continue
+        database.is_back()
+        if retried and not outcome.events and outcome.message is not None:
+            # A try that committed before its connection broke: the retry found the message
+            # stored. Publish it anyway (receivers drop a sequence number they have seen).
+            outcome = services.message_posted(conversation, outcome.message)
+        return outcome
+
+
+async def _store_once(
+    conversation: Conversation, sender: str, author: Any, client_msg_id: str, text: str
+) -> services.Outcome:
     if _on_postgresql() and not (sender == "counsellor" and author is None):
         view = await _batcher().post(conversation, sender, author, client_msg_id, text)
         if view is not None:
@@ -116,13 +156,23 @@ class _Batcher:
                     if db is None or db.closed:
                         db = await psycopg.AsyncConnection.connect(**_connection_params())
                     views = await self._write(db, batch)
-                except Exception:
+                except Exception as exc:
                     stop_if_cancelled()
-                    # A duplicate id or a lost connection: the whole batch takes the slow path,
-                    # one message at a time, which answers each on its own.
-                    logger.info("chat: a batch of %d messages takes the slow path", len(batch))
                     if db is not None and not db.closed and db.info.transaction_status != 0:
                         await db.close()
+                    if is_outage(exc):
+                        # The database went away: every message of the batch waits and tries
+                        # again (post_message); a new connection is made for the next batch.
+                        if db is not None:
+                            await db.close()
+                        db = None
+                        for pending in batch:
+                            if not pending.done.done():
+                                pending.done.set_exception(DatabaseUnavailable())
+                        continue
+                    # A duplicate id: the whole batch takes the slow path, one message at a
+                    # time, which answers each on its own.
+                    logger.info("chat: a batch of %d messages takes the slow path", len(batch))
                     views = [None] * len(batch)
                 for pending, view in zip(batch, views, strict=True):
                     if not pending.done.done():
