@@ -51,10 +51,13 @@
     };
     socket.onclose = function (event) {
       socket = null;
-      if (event.code === 4403) { window.location.reload(); return; } // logged out: to the login page
+      // 4401: the login ended (logout, timeout); 4403: no access. To the login page.
+      if (event.code === 4401 || event.code === 4403) { window.location.reload(); return; }
+      // Anything else (1013 after a server restart, a dropped network): resume with backoff
+      // and jitter; `hello` leads to a `sync` of every chat and a resend of what was pending.
       el("console-status").textContent = strings.reconnecting;
-      window.setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 10000);
+      window.setTimeout(connect, retryDelay * (0.5 + Math.random()));
+      retryDelay = Math.min(retryDelay * 2, 15000);
     };
   }
 
@@ -108,7 +111,7 @@
         break;
       case "error":
         el("chat-notice").textContent = frame.message;
-        if (frame.id && frame.conversation && chats[frame.conversation] && frame.code !== "rate_limited") {
+        if (frame.id && frame.conversation && chats[frame.conversation] && frame.code !== "rate_limited" && frame.code !== "unavailable") {
           delete chats[frame.conversation].pending[frame.id];
         }
         break;
