@@ -51,9 +51,10 @@ class _DatabaseState:
                 return
             self.down_since = time.monotonic()
         # The kind of fault only: its text may hold a host name, never anything of a visitor.
+        kind = str(exc) if isinstance(exc, DatabaseUnavailable) else type(exc).__name__
         logger.warning(
             "chat: the database is unreachable (%s); messages wait until it is back",
-            type(exc).__name__,
+            kind or "DatabaseUnavailable",
         )
 
     def is_back(self) -> None:

@@ -168,7 +168,7 @@ class _Batcher:
                         db = None
                         for pending in batch:
                             if not pending.done.done():
-                                pending.done.set_exception(DatabaseUnavailable())
+                                pending.done.set_exception(DatabaseUnavailable(type(exc).__name__))
                         continue
                     # A duplicate id: the whole batch takes the slow path, one message at a
                     # time, which answers each on its own.
