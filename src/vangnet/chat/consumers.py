@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.chat import protocol, selectors, services, store
 from vangnet.chat.models import Conversation, Message
+from vangnet.chat.ordering import OrderingBuffer
 from vangnet.chat.outage import DatabaseUnavailable, db_call
 from vangnet.chat.presence import presence, roster_event
 from vangnet.chat.protocol import Frame, FrameError
@@ -90,8 +91,8 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def connect(self) -> None:
         self.use_language(self.language)
-        self.delivered: dict[int, int] = {}  # conversation pk -> last sequence sent
-        self.held_back: dict[int, dict[int, services.MessageView]] = {}  # arrived early
+        # Per conversation (pk): the last sequence sent, and messages that arrived early.
+        self.order: OrderingBuffer[services.MessageView] = OrderingBuffer()
         self.gap_fills: dict[int, asyncio.Task[None]] = {}
         self.groups_joined: set[str] = set()
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
@@ -202,61 +203,41 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def send_messages(self, conversation_pk: int, views: list[services.MessageView]) -> None:
         """Send messages in order, each once, whatever mix of catch-up and live events."""
-        for view in views:
-            if view.seq > self.delivered.get(conversation_pk, 0):
-                self.delivered[conversation_pk] = view.seq
-                await self.send_json(view.frame())
+        for view in self.order.add(conversation_pk, views):
+            await self.send_json(view.frame())
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         view = services.MessageView(**event["message"])
         pk = await self.conversation_pk_of(view.conversation)
-        if pk is None or view.seq <= self.delivered.get(pk, 0):
+        if pk is None:
             return
-        if view.seq > self.delivered.get(pk, 0) + 1:
+        await self.send_messages(pk, [view])
+        if self.order.has_gap(pk) and pk not in self.gap_fills:
             # It overtook one we have not sent: messages stored in concurrent batches may be
             # published out of order. Hold it a moment for the missing one, then read the gap
             # from the database (it may also have been dropped by the layer).
-            self.held_back.setdefault(pk, {})[view.seq] = view
-            if pk not in self.gap_fills:
-                self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
-            return
-        await self.send_messages(pk, [view])
-        await self.send_held_back(pk)
-
-    async def send_held_back(self, pk: int) -> None:
-        """Send what was held back, as far as it now follows on without a gap."""
-        waiting = self.held_back.get(pk)
-        while waiting:
-            view = waiting.pop(self.delivered.get(pk, 0) + 1, None)
-            if view is None:
-                for seq in [seq for seq in waiting if seq <= self.delivered.get(pk, 0)]:
-                    del waiting[seq]
-                break
-            await self.send_messages(pk, [view])
-        if not waiting:
-            self.held_back.pop(pk, None)
+            self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
 
     async def fill_gap_later(self, pk: int) -> None:
         try:
             await asyncio.sleep(REORDER_WAIT_SECONDS)
-            if self.held_back.get(pk):
+            if self.order.has_gap(pk):
                 await self.catch_up(pk)
         except DatabaseUnavailable:
             pass  # tried again below while anything is held back
         finally:
             self.gap_fills.pop(pk, None)
-        if self.held_back.get(pk):
+        if self.order.has_gap(pk):
             self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
 
     async def catch_up(self, pk: int) -> None:
         """Send what this socket has not seen of a conversation, from the database."""
-        missed = await db_call(_messages_after_pk, pk, self.delivered.get(pk, 0))
+        missed = await db_call(_messages_after_pk, pk, self.order.last(pk))
         await self.send_messages(pk, missed)
-        await self.send_held_back(pk)
 
     async def layer_resync(self, event: dict[str, Any]) -> None:
         """The layer lost events (its Redis connection broke): catch up every conversation."""
-        for pk in list(self.delivered):
+        for pk in self.order.conversations():
             await self.catch_up(pk)
 
     async def announce_typing(self, conversation: Conversation, sender: str) -> None:
@@ -360,7 +341,7 @@ class VisitorConsumer(ChatSocket):
         self.conversation = conversation
         self.use_language(conversation.language)
         last_seq = int(frame.fields.get("last_seq", 0))
-        self.delivered[conversation.pk] = last_seq
+        self.order.reset(conversation.pk, last_seq)
         await self.enter(token=None)
 
     async def enter(self, *, token: str | None) -> None:
@@ -377,7 +358,7 @@ class VisitorConsumer(ChatSocket):
         missed = await db_call(
             services.messages_after,
             conversation=conversation,
-            after=self.delivered.get(conversation.pk, 0),
+            after=self.order.last(conversation.pk),
         )
         await self.send_messages(conversation.pk, missed)
 
@@ -559,7 +540,7 @@ class ConsoleConsumer(ChatSocket):
                 access_point=self.access_point,
             )
             self.held[str(conversation.public_id)] = conversation.pk
-            self.delivered[conversation.pk] = 0
+            self.order.reset(conversation.pk, 0)
             await self.join(services.conversation_group(conversation.pk))
             await self.send_json(
                 {"type": "chat", "reading_along": True, **_chat_summary(conversation)}
@@ -634,7 +615,7 @@ class ConsoleConsumer(ChatSocket):
         """Show a held chat: join its group, then send what this console has not seen (logged)."""
         self.held[str(conversation.public_id)] = conversation.pk
         self.opened[str(conversation.public_id)] = conversation
-        self.delivered[conversation.pk] = after
+        self.order.reset(conversation.pk, after)
         await self.join(services.conversation_group(conversation.pk))
         summary, notes, views = await db_call(
             _open_for, conversation, self.user, self.access_point, after

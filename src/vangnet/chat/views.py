@@ -119,8 +119,7 @@ def console_strings() -> dict[str, str]:
         "code_contact": _("Code this contact"),
         "transcript": _("Transcript"),
         "reconnecting": _(
-            "The connection is being restored. Messages not yet sent go out as soon as it is "
-            "back."
+            "The connection is being restored. Messages not yet sent go out as soon as it is back."
         ),
         "connected": _("Connected."),
         "on_duty": _("On duty: visitors can reach you"),
