@@ -238,3 +238,33 @@ async def test_the_origin_must_match_scheme_host_and_port(origin, host, accepted
     connected, _ = await comm.connect(timeout=10)
     assert connected is accepted
     await comm.disconnect()
+
+
+# --- overload: past a set depth new visitors are told it is very busy ---------------------------
+
+
+async def test_past_the_waiting_limit_a_new_visitor_is_told_it_is_very_busy(
+    counsellor, sockets, settings
+):
+    settings.VANGNET_CHAT_MAX_WAITING = 1
+    first, _ = await start_visitor()
+    second = await open_visitor()
+    sockets += [first, second]
+    await second.send(type="start", role="parent_carer", nickname="", language="nl")
+    err = await second.until("error")
+    assert err["code"] == "busy" and err["message"]
+    await second.send(type="ping")
+    await second.until("pong")  # refused, not closed
+    _, console = await counsellor()
+    sockets.append(console)
+    hello = [frame for frame in console.seen if frame["type"] == "hello"][0]
+    assert hello["busy"] is True
+
+
+async def test_past_the_writer_depth_a_new_visitor_is_told_it_is_very_busy(sockets, settings):
+    settings.VANGNET_CHAT_BUSY_DEPTH = -1  # as if the writer were behind
+    sock = await open_visitor()
+    sockets.append(sock)
+    await sock.send(type="start", role="parent_carer", nickname="", language="nl")
+    err = await sock.until("error")
+    assert err["code"] == "busy"

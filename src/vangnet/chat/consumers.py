@@ -321,6 +321,8 @@ class VisitorConsumer(ChatSocket):
     async def start(self, frame: Frame) -> None:
         if self.conversation is not None:
             raise ChatError("already_started", _("This conversation has already started."))
+        if store.busy():
+            raise services.busy_error()
         self.use_language(frame.fields.get("language", "nl"))
         outcome, token = await db_call(
             services.start_conversation,
@@ -493,6 +495,7 @@ class ConsoleConsumer(ChatSocket):
             "protocol": protocol.PROTOCOL_VERSION,
             "me": {"id": self.user.pk, "name": self.user.get_full_name() or self.user.username},
             "supervisor": may(self.user, Action.CHAT_SUPERVISE),
+            "busy": _busy(),
             "on_duty": _on_duty(self.user),
             "queue": selectors.waiting_queue(),
             "chats": [_chat_summary(c) for c in held],
@@ -654,7 +657,11 @@ class ConsoleConsumer(ChatSocket):
         """Visitors act on this; the console hears of duty changes through `queue`."""
 
     def queue_frame(self) -> dict[str, Any]:
-        frame: dict[str, Any] = {"type": "queue", "items": selectors.waiting_queue()}
+        frame: dict[str, Any] = {
+            "type": "queue",
+            "items": selectors.waiting_queue(),
+            "busy": _busy(),
+        }
         if may(self.user, Action.CHAT_SUPERVISE):
             frame["active"] = selectors.active_conversations()
         return frame
@@ -693,6 +700,14 @@ def console_access(session_key: str | None, user: Any) -> str:
     if device is None or device.user_id != fresh.pk or not device.confirmed:
         return ACCESS_FORBIDDEN
     return ACCESS_OK if may(fresh, Action.CHAT_CONSOLE) else ACCESS_FORBIDDEN
+
+
+def _busy() -> bool:
+    """New visitors are being told it is very busy (this process's writer, or the queue)."""
+    from django.conf import settings
+
+    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).count()
+    return store.busy() or waiting >= settings.VANGNET_CHAT_MAX_WAITING
 
 
 def _set_duty(user: Any, on_duty: bool) -> bool:

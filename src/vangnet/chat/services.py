@@ -120,6 +120,9 @@ def start_conversation(*, visitor_role: str, nickname: str, language: str) -> tu
     """Open an anonymous conversation in the queue; returns the visitor's secret token."""
     if visitor_role not in VisitorRole.values:
         raise ChatError("invalid_role", _("Choose who you are before you start."))
+    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).count()
+    if waiting >= settings.VANGNET_CHAT_MAX_WAITING:
+        raise busy_error()
     nickname = clean_text(str(nickname or ""))[:NICKNAME_MAX]
     token = secrets.token_urlsafe(32)
     conversation = Conversation.objects.create(
@@ -129,6 +132,13 @@ def start_conversation(*, visitor_role: str, nickname: str, language: str) -> tu
         language=language if language in {"nl", "en"} else "nl",
     )
     return Outcome(conversation, events=[_queue_changed()]), token
+
+
+def busy_error() -> ChatError:
+    return ChatError(
+        "busy",
+        _("It is very busy right now. Please try again in a few minutes; we want to talk to you."),
+    )
 
 
 def resume_conversation(*, token: str) -> Conversation:

@@ -65,6 +65,27 @@ async def post_message(
     the client resends it after resuming). A socket's messages are stored one after the other,
     so waiting keeps their order.
     """
+    global _in_flight
+    _in_flight += 1
+    try:
+        return await _store_with_retries(conversation, sender, author, client_msg_id, text)
+    finally:
+        _in_flight -= 1
+
+
+# Messages of this process being stored now (waiting for the writer included): the load.
+_in_flight = 0
+
+
+def busy() -> bool:
+    """Past the set depth (VANGNET_CHAT_BUSY_DEPTH) the writer cannot keep up: the chat tells
+    new visitors it is very busy instead of letting latency grow without end."""
+    return _in_flight > settings.VANGNET_CHAT_BUSY_DEPTH
+
+
+async def _store_with_retries(
+    conversation: Conversation, sender: str, author: Any, client_msg_id: str, text: str
+) -> services.Outcome:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.VANGNET_CHAT_STORE_WAIT_SECONDS
     delay = RETRY_FIRST_SECONDS

@@ -64,6 +64,7 @@
   function receive(frame) {
     switch (frame.type) {
       case "hello":
+        showBusy(frame.busy);
         me = frame.me;
         setDuty(frame.on_duty);
         renderQueue(frame.queue);
@@ -79,6 +80,7 @@
         setDuty(frame.on);
         break;
       case "queue":
+        showBusy(frame.busy);
         renderQueue(frame.items);
         if (frame.active) { renderActive(frame.active); }
         break;
@@ -119,6 +121,12 @@
   }
 
   // --- duty and queue ---------------------------------------------------------------------
+  // Overload: the server tells new visitors it is very busy; the console says so too.
+  function showBusy(busy) {
+    var line = el("console-busy");
+    if (line) { line.hidden = !busy; }
+  }
+
   function setDuty(on) {
     onDuty = !!on;
     el("duty-button").setAttribute("data-on", onDuty ? "true" : "false");

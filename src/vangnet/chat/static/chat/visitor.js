@@ -162,6 +162,13 @@
       finish(strings.expired);
       return;
     }
+    if (frame.code === "busy") {
+      // Overload: not queued. Say so plainly; the person may try again later.
+      startRequest = null;
+      setStatus(frame.message);
+      el("send-form").hidden = true;
+      return;
+    }
     notice(frame.message);
     if (!frame.id || !state) { return; }
     if (frame.code === "rate_limited" || frame.code === "unavailable") {
