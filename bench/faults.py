@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.servers import Server, free_port, prepared_env, run_cli  # noqa: E402
 
-from bench.chat_load import our_participants, prepare, run_event_loop, run_load  # noqa: E402
+from bench.chat_load import our_participants, run_event_loop, run_load  # noqa: E402
 
 FAULTS = ("postgres", "redis", "kill-one", "kill-both", "lock")
 LOCK_SECONDS = 10.0
@@ -216,6 +216,25 @@ def production_env(data_dir: Path, database_url: str, redis_url: str) -> dict[st
     return env
 
 
+def prepare_in(env: dict[str, str], pairs: int) -> list[tuple[str, str, str]]:
+    """The chats and console sessions, made by a process with the server's settings (this
+    process may have Django set up for something else, such as a test run)."""
+    script = (
+        f"import json; from bench.chat_load import prepare; print(json.dumps(prepare({pairs})))"
+    )
+    env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(  # noqa: S603 - our own code, fixed arguments
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return [tuple(row) for row in json.loads(result.stdout.strip().splitlines()[-1])]
+
+
 def run_campaign(options: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Every fault of `options.faults` in turn; returns the load's figures per fault."""
     admin_url = os.environ["VANGNET_TEST_DATABASE_URL"]
@@ -230,13 +249,8 @@ def run_campaign(options: argparse.Namespace) -> dict[str, dict[str, Any]]:
         with own_database(admin_url) as database_url:
             env = production_env(data_dir, database_url, options.redis_url or redis.url)  # type: ignore[union-attr]
             campaign = Campaign(options, env, redis)
-            saved = dict(os.environ)
             try:
-                os.environ.update({k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"})
-                prepared = prepare(options.pairs)
-                from django.db import connections
-
-                connections.close_all()  # a database restart must not find this process in it
+                prepared = prepare_in(env, options.pairs)
                 people = our_participants(campaign.urls, prepared)
                 for name in faults:
                     for p in people:
@@ -255,8 +269,6 @@ def run_campaign(options: argparse.Namespace) -> dict[str, dict[str, Any]]:
                     results[name] = result
                     print(f"{name}: {json.dumps(result)}", flush=True)
             finally:
-                os.environ.clear()
-                os.environ.update(saved)
                 campaign.stop()
             results["_logs"] = {"text": "\n".join(w.log() for w in campaign.workers)}
     finally:

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -84,16 +84,41 @@ def counsellor_label(user: User | None) -> str:
     return (user.first_name or user.username) if user else ""
 
 
-def message_view(message: Message, public_id: str) -> MessageView:
+def stored_view(
+    *,
+    public_id: str,
+    seq: int,
+    sender: str,
+    text: str,
+    at: datetime,
+    client_msg_id: str,
+    author: User | None,
+    system: str = "",
+) -> MessageView:
+    """What participants see of a stored message: the one place that builds it, for the
+    batched writer (chat/store.py) and for messages read from the database."""
     return MessageView(
         conversation=public_id,
+        seq=seq,
+        sender=sender,
+        text=text,
+        at=at.isoformat(),
+        id=client_msg_id,
+        system=system,
+        author=counsellor_label(author) if author is not None else "",
+    )
+
+
+def message_view(message: Message, public_id: str) -> MessageView:
+    return stored_view(
+        public_id=public_id,
         seq=message.sequence,
         sender=message.sender,
         text=message.body,
-        at=message.created_at.isoformat(),
-        id=message.client_msg_id,
+        at=message.created_at,
+        client_msg_id=message.client_msg_id,
+        author=message.author if message.author_id else None,
         system=message.system_code,
-        author=counsellor_label(message.author) if message.author_id else "",
     )
 
 

@@ -8,7 +8,9 @@ stores it, built from the same rule as `services.post_message` (`services.sequen
 Anything out of the ordinary takes `services.post_message` itself, in a thread: a message the
 sender may not post (to get the right refusal), a resend of a stored id, a failed batch.
 
-SQLite (the embedded default) has one writer at a time: its messages go to one writer thread.
+SQLite (the embedded default) has one writer at a time: the messages waiting from every socket
+go to the one writer thread as a batch, each stored by `services.post_message` in a savepoint,
+all in one transaction (one commit per batch instead of one per message).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from asgiref.sync import SyncToAsync
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.db import Error as DatabaseError
 from django.utils import timezone
 
@@ -114,7 +116,9 @@ async def _store_with_retries(
 async def _store_once(
     conversation: Conversation, sender: str, author: Any, client_msg_id: str, text: str
 ) -> services.Outcome:
-    if _on_postgresql() and not (sender == "counsellor" and author is None):
+    if not _on_postgresql():
+        return await _sqlite_batcher().post(conversation, sender, author, client_msg_id, text)
+    if not (sender == "counsellor" and author is None):
         view = await _batcher().post(conversation, sender, author, client_msg_id, text)
         if view is not None:
             return services.message_posted(conversation, view)
@@ -233,18 +237,17 @@ class _Batcher:
                 row = await cursor.fetchone()
                 sequences[i] = int(row[0]) if row else None  # None: may not post
                 cursor.nextset()
-        at = now.isoformat()
         return [
             None
             if seq is None
-            else services.MessageView(
-                conversation=str(item.conversation.public_id),
+            else services.stored_view(
+                public_id=str(item.conversation.public_id),
                 seq=seq,
                 sender=item.sender,
                 text=item.text,
-                at=at,
-                id=item.client_msg_id,
-                author=services.counsellor_label(item.author) if item.author else "",
+                at=now,
+                client_msg_id=item.client_msg_id,
+                author=item.author,
             )
             for item, seq in zip(batch, sequences, strict=True)
         ]
@@ -287,7 +290,90 @@ def _batcher() -> _Batcher:
     return batcher
 
 
-# --- the slow path, and SQLite: services.post_message in a thread ---------------------------
+# --- the embedded default (SQLite): batches of post_message in the one writer thread ------
+
+
+@dataclass
+class _SqlitePending:
+    kwargs: dict[str, Any]
+    done: asyncio.Future[services.Outcome]
+
+
+class _SqliteBatcher:
+    """SQLite has one writer at a time, and a commit is its cost: the messages waiting from
+    every socket of the process are stored by `services.post_message` each (the same rule,
+    in a savepoint of its own, so one refusal refuses only its message) in one transaction."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.waiting: list[_SqlitePending] = []
+        self.wake = asyncio.Event()
+        self.task = self.loop.create_task(self._writer())
+
+    async def post(
+        self, conversation: Conversation, sender: str, author: Any, client_msg_id: str, text: str
+    ) -> services.Outcome:
+        done: asyncio.Future[services.Outcome] = self.loop.create_future()
+        kwargs = {
+            "conversation": conversation,
+            "sender": sender,
+            "author": author,
+            "client_msg_id": client_msg_id,
+            "text": text,
+        }
+        self.waiting.append(_SqlitePending(kwargs, done))
+        self.wake.set()
+        return await done
+
+    async def _writer(self) -> None:
+        while True:
+            await self.wake.wait()
+            batch, self.waiting = self.waiting[:BATCH_MAX], self.waiting[BATCH_MAX:]
+            if not self.waiting:
+                self.wake.clear()
+            if not batch:
+                continue
+            try:
+                results = await _MessageWrite(_store_batch)([p.kwargs for p in batch])
+            except Exception as exc:  # the commit failed (an outage): every message retries
+                stop_if_cancelled()
+                results = [exc] * len(batch)
+            for pending, result in zip(batch, results, strict=True):
+                if pending.done.done():
+                    continue
+                if isinstance(result, BaseException):
+                    pending.done.set_exception(result)
+                else:
+                    pending.done.set_result(result)
+
+
+def _store_batch(batch: list[dict[str, Any]]) -> list[services.Outcome | Exception]:
+    results: list[services.Outcome | Exception] = []
+    with transaction.atomic():
+        for kwargs in batch:
+            try:
+                results.append(services.post_message(**kwargs))
+            except Exception as exc:  # a refusal (ChatError) or a fault, for that message only
+                if is_outage(exc):
+                    raise
+                results.append(exc)
+    return results
+
+
+_sqlite_batchers: dict[asyncio.AbstractEventLoop, _SqliteBatcher] = {}
+
+
+def _sqlite_batcher() -> _SqliteBatcher:
+    loop = asyncio.get_running_loop()
+    batcher = _sqlite_batchers.get(loop)
+    if batcher is None:
+        for old in [other for other in _sqlite_batchers if other.is_closed()]:
+            del _sqlite_batchers[old]
+        batcher = _sqlite_batchers[loop] = _SqliteBatcher()
+    return batcher
+
+
+# --- the slow path: services.post_message in a thread ---------------------------------------
 
 
 class _MessageWrite(SyncToAsync[..., Any]):
