@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -27,6 +28,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,12 +102,24 @@ def prepare(pairs: int) -> list[tuple[str, str, str]]:
 # --- the load ---------------------------------------------------------------------------------
 
 
+# A message delivered later than this after it was sent counts as late (it still counts as
+# delivered; late is not lost).
+LATE_MS = 1000.0
+RESUME_FIRST_SECONDS = 0.2
+RESUME_MAX_SECONDS = 5.0
+
+
 @dataclass
 class Stats:
     sent: int = 0
     acked: int = 0
     delivered: int = 0
+    late: int = 0
+    duplicated: int = 0
+    reordered: int = 0
+    resumes: int = 0
     errors: list[str] = field(default_factory=list)
+    closes: Counter[str] = field(default_factory=Counter)  # close code -> how many
     delivery_ms: list[float] = field(default_factory=list)
     ack_ms: list[float] = field(default_factory=list)
     sent_at: dict[str, float] = field(default_factory=dict)
@@ -115,67 +130,113 @@ class Stats:
 
 @dataclass
 class Participant:
+    """One side of a chat, as a browser client behaves: it resumes after any close (backoff
+    with jitter, the next server in `urls` each time), saying the last sequence it saw, and
+    sends again what was not acknowledged, in order, with the same ids."""
+
     pair: int
     side: str  # "v" or "c"
-    url: str
-    hello: dict[str, Any] | None  # the first frame that makes this socket part of its chat
+    urls: list[str]
+    hello: Callable[[int], dict[str, Any]] | None  # last seq -> the frame that (re)joins the chat
     send_extra: dict[str, Any]  # fields every send frame carries (the console: conversation)
     headers: dict[str, str] | None = None
     ws: ClientConnection | None = None
     count: int = 0
+    tag: str = ""  # in every id: runs that reuse the chats (bench/faults.py) never reuse an id
+    last_seq: int = 1  # the chats are prepared accepted: seq 1 is the "accepted" notice
+    seen_ids: set[str] = field(default_factory=set)
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # unacked, in order
+    stopped: bool = False
     # Set by the first frame that shows the socket has joined its chat (or at once, floor).
     ready: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def reader(p: Participant, stats: Stats) -> None:
-    assert p.ws is not None
-    try:
-        async for raw in p.ws:
-            if stats.over:
-                return
-            now = time.perf_counter()
-            frame = json.loads(raw)
-            kind = frame.get("type")
-            if kind in READY_FRAMES:
-                p.ready.set()
-            if kind == "message":
-                msg_id = frame.get("id", "")
-                sent = stats.sent_at.get(msg_id)
-                # Our own messages come back too; only the other side's count as delivered.
-                if sent is not None and not msg_id.startswith(f"b{p.pair:05d}{p.side}"):
-                    if msg_id not in stats.delivered_ids:
-                        stats.delivered_ids.add(msg_id)
-                        stats.delivered += 1
-                        stats.delivery_ms.append((now - sent) * 1000)
-            elif kind == "ack":
-                msg_id = frame["id"]
-                sent = stats.sent_at.get(msg_id)
-                if sent is not None and msg_id not in stats.acked_ids:
-                    stats.acked_ids.add(msg_id)
-                    stats.acked += 1
-                    stats.ack_ms.append((now - sent) * 1000)
-            elif kind == "error":
-                stats.errors.append(f"{frame.get('code')}: {frame.get('message')}")
-    except Exception as err:  # a broken connection is an error of the run, not of the tool
-        stats.errors.append(f"connection {p.pair}{p.side}: {err!r}")
-
-
-async def open_participant(p: Participant, stats: Stats) -> asyncio.Task[None]:
-    origin = "http://" + p.url.split("://", 1)[1].split("/", 1)[0]
-    p.ws = await connect(
-        p.url,
-        origin=origin,  # type: ignore[arg-type]
-        additional_headers=p.headers,
-        open_timeout=120,
-        max_size=2**20,
-        ping_interval=None,
-        compression=None,
-    )
-    if p.hello is not None:
-        await p.ws.send(json.dumps(p.hello))
-    else:
+def on_frame(p: Participant, stats: Stats, frame: dict[str, Any], now: float) -> None:
+    kind = frame.get("type")
+    if kind in READY_FRAMES:
         p.ready.set()
-    return asyncio.create_task(reader(p, stats))
+    if kind == "message":
+        msg_id = frame.get("id", "")
+        seq = frame.get("seq")
+        if isinstance(seq, int):
+            # The server promises each message once, in order, with no gap, over resumes too.
+            if seq <= p.last_seq:
+                stats.duplicated += 1
+                return
+            if seq > p.last_seq + 1:
+                stats.reordered += 1
+            p.last_seq = seq
+        elif msg_id in p.seen_ids:  # the floor numbers nothing
+            stats.duplicated += 1
+            return
+        p.seen_ids.add(msg_id)
+        sent = stats.sent_at.get(msg_id)
+        # Our own messages come back too; only the other side's count as delivered.
+        if sent is not None and not msg_id.startswith(f"b{p.pair:05d}{p.side}"):
+            if msg_id not in stats.delivered_ids:
+                stats.delivered_ids.add(msg_id)
+                stats.delivered += 1
+                latency = (now - sent) * 1000
+                stats.delivery_ms.append(latency)
+                stats.late += latency > LATE_MS
+    elif kind == "ack":
+        msg_id = frame["id"]
+        p.pending.pop(msg_id, None)
+        sent = stats.sent_at.get(msg_id)
+        if sent is not None and msg_id not in stats.acked_ids:
+            stats.acked_ids.add(msg_id)
+            stats.acked += 1
+            stats.ack_ms.append((now - sent) * 1000)
+    elif kind == "error":
+        stats.errors.append(f"{frame.get('code')}: {frame.get('message')}")
+
+
+async def keep_connected(p: Participant, stats: Stats) -> None:
+    """Connect, join, resend, read; after a close, do it again until the run is over."""
+    attempt = 0
+    delay = RESUME_FIRST_SECONDS
+    while not p.stopped and not stats.over:
+        url = p.urls[attempt % len(p.urls)]
+        origin = "http://" + url.split("://", 1)[1].split("/", 1)[0]
+        attempt += 1
+        try:
+            ws = await connect(
+                url,
+                origin=origin,  # type: ignore[arg-type]
+                additional_headers=p.headers,
+                open_timeout=120,
+                max_size=2**20,
+                ping_interval=None,
+                compression=None,
+            )
+        except Exception:
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
+            delay = min(delay * 2, RESUME_MAX_SECONDS)
+            continue
+        if attempt > 1:
+            stats.resumes += 1
+        try:
+            if p.hello is not None:
+                await ws.send(json.dumps(p.hello(p.last_seq)))
+            else:
+                p.ready.set()
+            for frame in list(p.pending.values()):
+                await ws.send(json.dumps(frame))
+            p.ws = ws
+            async for raw in ws:
+                if stats.over:
+                    return
+                on_frame(p, stats, json.loads(raw), time.perf_counter())
+                delay = RESUME_FIRST_SECONDS
+        except Exception:  # noqa: S110 - a dropped connection: resumed below
+            pass
+        finally:
+            p.ws = None
+        if stats.over or p.stopped:
+            return
+        stats.closes[str(ws.close_code)] += 1
+        await asyncio.sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
+        delay = min(delay * 2, RESUME_MAX_SECONDS)
 
 
 async def sender(p: Participant, stats: Stats, rate: float, until: float) -> None:
@@ -184,31 +245,42 @@ async def sender(p: Participant, stats: Stats, rate: float, until: float) -> Non
     await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 - not for security
     next_at = time.perf_counter()
     while next_at < until:
-        msg_id = f"b{p.pair:05d}{p.side}{p.count:07d}"
+        msg_id = f"b{p.pair:05d}{p.side}{p.tag}{p.count:07d}"
         p.count += 1
         stats.sent_at[msg_id] = time.perf_counter()
         stats.sent += 1
         frame = {"type": "send", "id": msg_id, "text": f"bench {msg_id}", **p.send_extra}
-        try:
-            assert p.ws is not None
-            await p.ws.send(json.dumps(frame))
-        except Exception as err:
-            stats.errors.append(f"send {msg_id}: {err!r}")
-            return
+        p.pending[msg_id] = frame  # until acknowledged; sent again after a resume
+        ws = p.ws
+        if ws is not None:
+            try:
+                await ws.send(json.dumps(frame))
+            except Exception:  # noqa: S110 - the connection dropped: resent after resuming
+                pass
         next_at += interval
         await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
 
 
-def our_participants(url: str, prepared: list[tuple[str, str, str]]) -> list[Participant]:
-    ws_base = url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/")
+def resume_frame(token: str, last_seq: int) -> dict[str, Any]:
+    return {"type": "resume", "token": token, "last_seq": last_seq}
+
+
+def sync_frame(conversation: str, last_seq: int) -> dict[str, Any]:
+    return {"type": "sync", "conversation": conversation, "after": last_seq}
+
+
+def our_participants(urls: list[str], prepared: list[tuple[str, str, str]]) -> list[Participant]:
+    """Each pair's sockets start on one of `urls` (in turn) and resume on the next one."""
+    bases = [u.replace("http://", "ws://").replace("https://", "wss://").rstrip("/") for u in urls]
     people = []
     for pair, (token, conversation, session) in enumerate(prepared):
+        order = bases[pair % len(bases) :] + bases[: pair % len(bases)]
         people.append(
             Participant(
                 pair,
                 "v",
-                f"{ws_base}/ws/chat/",
-                {"type": "resume", "token": token, "last_seq": 1},
+                [f"{base}/ws/chat/" for base in order],
+                functools.partial(resume_frame, token),
                 {},
             )
         )
@@ -216,8 +288,8 @@ def our_participants(url: str, prepared: list[tuple[str, str, str]]) -> list[Par
             Participant(
                 pair,
                 "c",
-                f"{ws_base}/ws/console/",
-                {"type": "sync", "conversation": conversation, "after": 1},
+                [f"{base}/ws/console/" for base in order[::-1]],
+                functools.partial(sync_frame, conversation),
                 {"conversation": conversation},
                 headers={"Cookie": f"sessionid={session}"},
             )
@@ -227,7 +299,7 @@ def our_participants(url: str, prepared: list[tuple[str, str, str]]) -> list[Par
 
 def floor_participants(port: int, pairs: int) -> list[Participant]:
     return [
-        Participant(pair, side, f"ws://127.0.0.1:{port}/?pair={pair}&side={side}", None, {})
+        Participant(pair, side, [f"ws://127.0.0.1:{port}/?pair={pair}&side={side}"], None, {})
         for pair in range(pairs)
         for side in ("v", "c")
     ]
@@ -272,14 +344,21 @@ def pids_listening(port: int) -> list[int]:
 
 
 async def run_load(
-    people: list[Participant], rate: float, duration: float, pids: list[int], drain: float
+    people: list[Participant],
+    rate: float,
+    duration: float,
+    pids: list[int],
+    drain: float,
+    during: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Any]:
+    """The load; `during` (the fault campaign's fault) runs while the senders send."""
     stats = Stats()
-    readers = []
+    connections = []
     # Connect in batches: a thousand handshakes at once is a test of the accept queue.
     for start in range(0, len(people), 50):
         batch = people[start : start + 50]
-        readers += await asyncio.gather(*(open_participant(p, stats) for p in batch))
+        connections += [asyncio.create_task(keep_connected(p, stats)) for p in batch]
+        await asyncio.wait_for(asyncio.gather(*(p.ready.wait() for p in batch)), timeout=300)
     # The clock starts once every socket has caught up with its chat (and the server is idle).
     started = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(*(p.ready.wait() for p in people)), timeout=300)
@@ -287,7 +366,8 @@ async def run_load(
     await asyncio.sleep(1)
     cpu_before, wall_before = cpu_seconds(pids), time.perf_counter()
     until = wall_before + duration
-    await asyncio.gather(*(sender(p, stats, rate, until) for p in people))
+    senders = [sender(p, stats, rate, until) for p in people]
+    await asyncio.gather(*senders, *([during()] if during is not None else []))
     # Wait for what is still under way, up to `drain` seconds.
     deadline = time.perf_counter() + drain
     while time.perf_counter() < deadline and (
@@ -298,9 +378,12 @@ async def run_load(
     cpu = cpu_seconds(pids) - cpu_before
     stats.over = True
     result = summarise(stats, duration, wall, cpu, pids)
-    for task in readers:
-        task.cancel()
+    for p in people:
+        p.stopped = True
     await asyncio.gather(*(p.ws.close() for p in people if p.ws is not None))
+    for task in connections:
+        task.cancel()
+    await asyncio.gather(*connections, return_exceptions=True)
     return result
 
 
@@ -324,6 +407,7 @@ def percentile(values: list[float], q: float) -> float:
 def summarise(
     stats: Stats, duration: float, wall: float, cpu: float, pids: list[int]
 ) -> dict[str, Any]:
+    # Acknowledged (so stored) but not delivered by the end of the drain, resumes included.
     lost = len(stats.acked_ids - stats.delivered_ids)
     return {
         "sent": stats.sent,
@@ -331,6 +415,11 @@ def summarise(
         "delivered": stats.delivered,
         "unacked": stats.sent - stats.acked,
         "lost": lost,
+        "late": stats.late,
+        "duplicated": stats.duplicated,
+        "reordered": stats.reordered,
+        "resumes": stats.resumes,
+        "closes": dict(stats.closes),
         "errors": len(stats.errors),
         "first_errors": stats.errors[:5],
         "msg_per_s": round(stats.delivered / duration, 1),
@@ -414,7 +503,7 @@ def main() -> None:
         pids = pids_listening(port)
         ours = run_event_loop(
             run_load(
-                our_participants(options.url, prepared),
+                our_participants([options.url], prepared),
                 options.rate,
                 options.duration,
                 pids,

@@ -255,6 +255,15 @@ VANGNET_CHAT_TOKEN_IDLE_HOURS = int(os.environ.get("VANGNET_CHAT_TOKEN_IDLE_HOUR
 # The retention schedule's terms (retention/schedule.py, docs/retention.md).
 VANGNET_RETENTION_CHAT_DAYS = int(os.environ.get("VANGNET_RETENTION_CHAT_DAYS", "180"))
 VANGNET_RETENTION_CASE_YEARS = int(os.environ.get("VANGNET_RETENTION_CASE_YEARS", "20"))
+# How long a message waits for an unreachable database (a restart) before its socket is closed
+# with 1013 "try again later" and the client resumes (docs/chat-protocol.md).
+VANGNET_CHAT_STORE_WAIT_SECONDS = float(os.environ.get("VANGNET_CHAT_STORE_WAIT_SECONDS", "45"))
+# Overload: past this many messages being stored in one process, or this many visitors
+# waiting, a new visitor is told it is very busy instead of joining a queue without end.
+VANGNET_CHAT_BUSY_DEPTH = int(os.environ.get("VANGNET_CHAT_BUSY_DEPTH", "2000"))
+VANGNET_CHAT_MAX_WAITING = int(os.environ.get("VANGNET_CHAT_MAX_WAITING", "100"))
+# A counsellor with no console socket for this long is taken off duty.
+VANGNET_CONSOLE_ABSENT_SECONDS = float(os.environ.get("VANGNET_CONSOLE_ABSENT_SECONDS", "60"))
 # Opening hours as "weekday:HH:MM-HH:MM" entries, weekday 0 = Monday; empty means always open
 # (a counsellor on duty is still required).
 VANGNET_CHAT_OPENING_HOURS = os.environ.get(

@@ -56,6 +56,10 @@ class Socket:
                 got.append(frame)
         return got
 
+    async def seen_state(self) -> dict[str, Any]:
+        """The last `state` frame received so far."""
+        return [frame for frame in self.seen if frame["type"] == "state"][-1]
+
     async def silent(self, timeout: float = 0.3) -> bool:
         return await self.comm.receive_nothing(timeout=timeout)
 

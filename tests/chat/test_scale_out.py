@@ -123,3 +123,41 @@ async def test_visitor_on_one_process_chats_with_counsellor_on_another(tmp_path:
         finally:
             a.stop()
             b.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_ended_access_closes_the_console_in_every_server_process(tmp_path: Path) -> None:
+    """The signal is sent by a third process (a management command): both workers close the
+    consoles they hold of that person within 5 s."""
+    import asyncio
+    import time
+
+    with postgres_database() as database_url:
+        env = production_env(tmp_path, database_url)
+        a, b = Server(env=env).start(), Server(env=env).start()
+        try:
+            session = login(a, "anna")
+            consoles = [
+                await open_console(a.ws_url, session),
+                await open_console(b.ws_url, session),
+            ]
+            run_cli(
+                env,
+                "shell",
+                "-c",
+                "from vangnet.accounts.models import User;"
+                "from vangnet.accounts.signals import staff_access_ended;"
+                "staff_access_ended.send(sender=None,"
+                " user_id=User.objects.get(username='anna').pk, reason='deactivated')",
+            )
+            started = time.monotonic()  # the signal has been sent (the shell has exited)
+            for console in consoles:
+                while not console.closed:
+                    await asyncio.sleep(0.05)
+                    assert time.monotonic() - started < 5
+                assert console.ws.close_code == 4401
+                assert console.seen[-1]["code"] == "session_ended"
+        finally:
+            a.stop()
+            b.stop()

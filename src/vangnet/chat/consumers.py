@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from importlib import import_module
 from typing import Any
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -18,17 +19,30 @@ from django.utils.translation import gettext as _
 
 from vangnet.chat import protocol, selectors, services, store
 from vangnet.chat.models import Conversation, Message
+from vangnet.chat.ordering import OrderingBuffer
+from vangnet.chat.outage import DatabaseUnavailable, db_call
+from vangnet.chat.presence import presence, roster_event
 from vangnet.chat.protocol import Frame, FrameError
 from vangnet.chat.ratelimit import message_limiter
 from vangnet.chat.services import ChatError, Outcome
-from vangnet.core.access import AccessDenied, Action, may, socket_user_may
+from vangnet.core.access import (
+    AccessDenied,
+    Action,
+    may,
+    session_is_fresh,
+    verify_session_user,
+)
 
 logger = logging.getLogger(__name__)
 
-CLOSE_PROTOCOL_ERROR = 4400
+CLOSE_SESSION_ENDED = 4401  # the staff login ended (logout, timeout, deactivated): log in again
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_TOKEN = 4404
+CLOSE_TRY_AGAIN = 1013  # a fault the server rides out (the database restarts): resume later
 CLOSE_SERVER_ERROR = 1011
+# Frames a socket cannot go on without: when the database cannot answer them, the socket is
+# closed with 1013 and the client resumes (and resends), instead of an `unavailable` error.
+RESUME_FRAMES = {"start", "resume", "send", "sync"}
 # Many waiting visitors must not all query their place on every queue change.
 QUEUE_REFRESH_SECONDS = 2.0
 # How long a message that arrived before an earlier one waits for it, before the database is read.
@@ -39,8 +53,9 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """What both sides share: safe frame decoding, error frames, publishing, catching up."""
 
     access_point = "ws:chat"
-    allowed_frames: set[str] = set()
+    frame_fields: dict[str, Any] = {}
     language = "nl"
+    closing = False
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Channels' consumer loop, lighter: the client's frames and the layer's events go into
@@ -54,7 +69,14 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         pump = asyncio.create_task(_pump(receive, inbox))
         try:
             while True:
-                await self.dispatch(await inbox.get())
+                message = await inbox.get()
+                try:
+                    await self.dispatch(message)
+                except DatabaseUnavailable:
+                    # Logged once for the process (chat/outage.py). A live event is skipped:
+                    # what it carried is read again on resume. Connecting needs the database.
+                    if message["type"] == "websocket.connect":
+                        await self.close(code=CLOSE_TRY_AGAIN)
         except StopConsumer:
             pass
         finally:
@@ -62,17 +84,26 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.channel_layer.forget(self.channel_name)
 
     async def send_json(self, content: Any, close: bool = False) -> None:
+        if self.closing:
+            return  # nothing goes out after the close frame
         await self.base_send({"type": "websocket.send", "text": json.dumps(content)})
         if close:
             await self.close()
 
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
     async def connect(self) -> None:
         self.use_language(self.language)
-        self.delivered: dict[int, int] = {}  # conversation pk -> last sequence sent
-        self.held_back: dict[int, dict[int, services.MessageView]] = {}  # arrived early
+        # Per conversation (pk): the last sequence sent, and messages that arrived early.
+        self.order: OrderingBuffer[services.MessageView] = OrderingBuffer()
         self.gap_fills: dict[int, asyncio.Task[None]] = {}
         self.groups_joined: set[str] = set()
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
+        self.presence = presence(self.channel_layer)  # also takes absent counsellors off duty
         await self.accept()
 
     def use_language(self, language: str) -> None:
@@ -102,18 +133,18 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """Decode one frame; anything unreadable gets an error and closes only this socket."""
+        """Decode and check one frame; anything refused gets an error frame, the socket stays."""
+        if self.closing:
+            return
+        content: Any = None
         try:
             content = json.loads(text_data) if text_data is not None else None
-            frame = protocol.parse_client_frame(content, self.allowed_frames)
-        except (ValueError, TypeError):
-            await self.refuse(FrameError("malformed", _("The message could not be read.")))
+            frame = protocol.parse_client_frame(content, self.frame_fields)
+        except (ValueError, TypeError, RecursionError):
+            await self.send_json(protocol.error("malformed", _("The message could not be read.")))
             return
         except FrameError as err:
-            if err.code in {"malformed", "unknown_type"}:
-                await self.refuse(err)
-            else:
-                await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
+            await self.send_json(err.frame(**protocol.echo(content)))
             return
         if frame.type == "send":
             # Storing waits on the database. Meanwhile this consumer goes on delivering the
@@ -127,10 +158,13 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def after(self, before: asyncio.Future[None] | None, frame: Frame, content: Any) -> None:
         if before is not None:
             await before
+        if self.closing:
+            return  # closed meanwhile: the client sends it again after resuming
         try:
             await self.run(frame, content)
         except Exception:
-            # Unexpected (e.g. the database went away): close, so the client resumes and resends.
+            # A bug, not the client's input (that is checked) nor the database (run handles
+            # that): close, so the client resumes and resends.
             logger.exception("storing a chat message failed")
             await self.close(code=CLOSE_SERVER_ERROR)
 
@@ -138,11 +172,19 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         try:
             await self.handle(frame)
         except (ChatError, FrameError) as err:
-            await self.send_json(protocol.error(err.code, err.message, **_echo(content)))
+            await self.send_json(protocol.error(err.code, err.message, **protocol.echo(content)))
         except AccessDenied as err:
             await self.send_json(protocol.error("forbidden", str(err)))
+        except DatabaseUnavailable:
+            if frame.type in RESUME_FRAMES:
+                await self.close(code=CLOSE_TRY_AGAIN)
+            else:
+                message = _("The chat is catching up after a disturbance. Try again in a moment.")
+                await self.send_json(
+                    protocol.error("unavailable", message, **protocol.echo(content))
+                )
 
-    async def refuse(self, err: FrameError, close_code: int = CLOSE_PROTOCOL_ERROR) -> None:
+    async def refuse(self, err: FrameError, close_code: int) -> None:
         await self.send_json(protocol.error(err.code, err.message))
         await self.close(code=close_code)
 
@@ -168,52 +210,42 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def send_messages(self, conversation_pk: int, views: list[services.MessageView]) -> None:
         """Send messages in order, each once, whatever mix of catch-up and live events."""
-        for view in views:
-            if view.seq > self.delivered.get(conversation_pk, 0):
-                self.delivered[conversation_pk] = view.seq
-                await self.send_json(view.frame())
+        for view in self.order.add(conversation_pk, views):
+            await self.send_json(view.frame())
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         view = services.MessageView(**event["message"])
         pk = await self.conversation_pk_of(view.conversation)
-        if pk is None or view.seq <= self.delivered.get(pk, 0):
+        if pk is None:
             return
-        if view.seq > self.delivered.get(pk, 0) + 1:
+        await self.send_messages(pk, [view])
+        if self.order.has_gap(pk) and pk not in self.gap_fills:
             # It overtook one we have not sent: messages stored in concurrent batches may be
             # published out of order. Hold it a moment for the missing one, then read the gap
             # from the database (it may also have been dropped by the layer).
-            self.held_back.setdefault(pk, {})[view.seq] = view
-            if pk not in self.gap_fills:
-                self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
-            return
-        await self.send_messages(pk, [view])
-        await self.send_held_back(pk)
-
-    async def send_held_back(self, pk: int) -> None:
-        """Send what was held back, as far as it now follows on without a gap."""
-        waiting = self.held_back.get(pk)
-        while waiting:
-            view = waiting.pop(self.delivered.get(pk, 0) + 1, None)
-            if view is None:
-                for seq in [seq for seq in waiting if seq <= self.delivered.get(pk, 0)]:
-                    del waiting[seq]
-                break
-            await self.send_messages(pk, [view])
-        if not waiting:
-            self.held_back.pop(pk, None)
+            self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
 
     async def fill_gap_later(self, pk: int) -> None:
         try:
             await asyncio.sleep(REORDER_WAIT_SECONDS)
-            if self.held_back.get(pk):
-                after = self.delivered.get(pk, 0)
-                missed = await database_sync_to_async(_messages_after_pk)(pk, after)
-                await self.send_messages(pk, missed)
-                await self.send_held_back(pk)
+            if self.order.has_gap(pk):
+                await self.catch_up(pk)
+        except DatabaseUnavailable:
+            pass  # tried again below while anything is held back
         finally:
             self.gap_fills.pop(pk, None)
-        if self.held_back.get(pk):
+        if self.order.has_gap(pk):
             self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
+
+    async def catch_up(self, pk: int) -> None:
+        """Send what this socket has not seen of a conversation, from the database."""
+        missed = await db_call(_messages_after_pk, pk, self.order.last(pk))
+        await self.send_messages(pk, missed)
+
+    async def layer_resync(self, event: dict[str, Any]) -> None:
+        """The layer lost events (its Redis connection broke): catch up every conversation."""
+        for pk in self.order.conversations():
+            await self.catch_up(pk)
 
     async def announce_typing(self, conversation: Conversation, sender: str) -> None:
         """Typing is shown, never stored: straight to the others in the conversation."""
@@ -255,23 +287,11 @@ def _messages_after_pk(pk: int, after: int) -> list[services.MessageView]:
     return services.messages_after(conversation=conversation, after=after)
 
 
-def _echo(content: Any) -> dict[str, Any]:
-    """Echo the client's id and conversation on an error, so it knows what was refused."""
-    if not isinstance(content, dict):
-        return {}
-    echoed = {}
-    for key in ("id", "conversation"):
-        value = content.get(key)
-        if isinstance(value, str) and len(value) <= 64:
-            echoed[key] = value
-    return echoed
-
-
 class VisitorConsumer(ChatSocket):
     """The anonymous visitor. Knows nothing of the person but the token they hold."""
 
     access_point = "ws:visitor"
-    allowed_frames = protocol.VISITOR_FRAMES
+    frame_fields = protocol.VISITOR_FIELDS
 
     async def connect(self) -> None:
         self.conversation: Conversation | None = None
@@ -295,26 +315,25 @@ class VisitorConsumer(ChatSocket):
             await (self.start(frame) if frame.type == "start" else self.resume(frame))
             return
         if self.conversation is None:
-            await self.refuse(
-                FrameError("no_conversation", _("Start or resume a conversation first."))
-            )
-            return
+            raise ChatError("no_conversation", _("Start or resume a conversation first."))
         if frame.type == "send":
             await self.send_text(frame)
         elif frame.type == "typing":
             await self.announce_typing(self.conversation, "visitor")
         elif frame.type == "end":
-            outcome = await database_sync_to_async(services.end_conversation)(
-                conversation=self.conversation, by=None
+            outcome = await db_call(
+                services.end_conversation, conversation=self.conversation, by=None
             )
             await self.publish(outcome)
 
     async def start(self, frame: Frame) -> None:
         if self.conversation is not None:
             raise ChatError("already_started", _("This conversation has already started."))
-        language = frame.text("language")
-        self.use_language(language if language in {"nl", "en"} else "nl")
-        outcome, token = await database_sync_to_async(services.start_conversation)(
+        if store.busy():
+            raise services.busy_error()
+        self.use_language(frame.fields.get("language", "nl"))
+        outcome, token = await db_call(
+            services.start_conversation,
             visitor_role=frame.text("role"),
             nickname=frame.text("nickname"),
             language=self.language,
@@ -327,16 +346,14 @@ class VisitorConsumer(ChatSocket):
 
     async def resume(self, frame: Frame) -> None:
         try:
-            conversation = await database_sync_to_async(services.resume_conversation)(
-                token=frame.text("token")
-            )
+            conversation = await db_call(services.resume_conversation, token=frame.text("token"))
         except ChatError as err:
             await self.refuse(FrameError(err.code, err.message), CLOSE_UNKNOWN_TOKEN)
             return
         self.conversation = conversation
         self.use_language(conversation.language)
         last_seq = int(frame.fields.get("last_seq", 0))
-        self.delivered[conversation.pk] = last_seq
+        self.order.reset(conversation.pk, last_seq)
         await self.enter(token=None)
 
     async def enter(self, *, token: str | None) -> None:
@@ -350,8 +367,10 @@ class VisitorConsumer(ChatSocket):
             welcome["token"] = token
         await self.send_json(welcome)
         await self.send_state()
-        missed = await database_sync_to_async(services.messages_after)(
-            conversation=conversation, after=self.delivered.get(conversation.pk, 0)
+        missed = await db_call(
+            services.messages_after,
+            conversation=conversation,
+            after=self.order.last(conversation.pk),
         )
         await self.send_messages(conversation.pk, missed)
 
@@ -376,16 +395,14 @@ class VisitorConsumer(ChatSocket):
         an acute visitor sees the 112 advice at once and the queue moves them up."""
         assert self.conversation is not None
         self.triaged = self.triaged or bool(text)
-        acute = await database_sync_to_async(_triage_hook(bool(prechat)))(
-            self.conversation.pk, prechat or text
-        )
+        acute = await db_call(_triage_hook(bool(prechat)), self.conversation.pk, prechat or text)
         if acute:
             await self.send_json({"type": "advice", "code": "emergency_112"})
             await self.channel_layer.group_send(services.QUEUE_GROUP, {"type": "queue.changed"})
 
     async def send_state(self) -> None:
         assert self.conversation is not None
-        conversation = await database_sync_to_async(_fresh)(self.conversation.pk)
+        conversation = await db_call(_fresh, self.conversation.pk)
         self.conversation = conversation
         state: dict[str, Any] = {
             "type": "state",
@@ -393,8 +410,8 @@ class VisitorConsumer(ChatSocket):
             "counsellor": services.counsellor_label(conversation.counsellor),
         }
         if conversation.status == Conversation.Status.WAITING:
-            state["position"] = await database_sync_to_async(services.queue_position)(conversation)
-            availability = await database_sync_to_async(selectors.availability)()
+            state["position"] = await db_call(services.queue_position, conversation)
+            availability = await db_call(selectors.availability)
             state["open"] = availability.is_open
         await self.send_json(state)
 
@@ -413,9 +430,23 @@ class VisitorConsumer(ChatSocket):
 
     async def _refresh_position_later(self) -> None:
         await asyncio.sleep(QUEUE_REFRESH_SECONDS)
-        await self.send_state()
+        try:
+            await self.send_state()
+        except DatabaseUnavailable:
+            pass  # the next change of the queue tries again
+
+    async def chat_roster(self, event: dict[str, Any]) -> None:
+        """Somebody went on duty, or the last one went off: a waiting visitor hears it now."""
+        if (
+            self.conversation is not None
+            and self.conversation.status == Conversation.Status.WAITING
+        ):
+            await self.send_state()
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
+        """Only consoles act on this."""
+
+    async def staff_ended(self, event: dict[str, Any]) -> None:
         """Only consoles act on this."""
 
 
@@ -435,7 +466,10 @@ class ConsoleConsumer(ChatSocket):
     """A counsellor's or supervisor's console: verified staff only."""
 
     access_point = "ws:console"
-    allowed_frames = protocol.CONSOLE_FRAMES
+    frame_fields = protocol.CONSOLE_FIELDS
+    # Frames that act with the staff member's authority: the login is checked again first, so
+    # a console whose login ended cannot act even if the closing event was lost.
+    CHECKED_FRAMES = {"duty", "accept", "sync", "read_along", "handover"}
 
     @property
     def user_pk(self) -> int:
@@ -445,18 +479,44 @@ class ConsoleConsumer(ChatSocket):
         self.user: Any = self.scope.get("user")
         self.held: dict[str, int] = {}  # public id -> pk of conversations this console shows
         self.opened: dict[str, Conversation] = {}  # the chats it holds, to post in
+        self.present = False
         await super().connect()
-        allowed = await database_sync_to_async(_verified_console_user)(self.scope)
-        if not allowed:
-            await self.refuse(
-                FrameError("forbidden", _("Log in with your second factor to use the console.")),
-                CLOSE_FORBIDDEN,
-            )
+        verdict = await db_call(console_access, self.session_key, self.user)
+        if verdict != ACCESS_OK:
+            await self.end_session(verdict)
             return
         self.use_language(_console_language(self.scope))
-        await self.join(services.QUEUE_GROUP)
         await self.join(services.staff_group(self.user_pk))
-        await self.send_json(await database_sync_to_async(self.hello)())
+        await self.join(services.QUEUE_GROUP)
+        await self.presence.opened(self.user_pk)
+        self.present = True
+        await self.send_json(await db_call(self.hello))
+
+    @property
+    def session_key(self) -> str | None:
+        session = self.scope.get("session")
+        return session.session_key if session is not None else None
+
+    async def disconnect(self, code: int) -> None:
+        if self.present:
+            self.presence.closed(self.user_pk)
+            self.present = False
+        await super().disconnect(code)
+
+    async def end_session(self, verdict: str) -> None:
+        """Refuse or close the console: it leaves every group first, so nothing more reaches it."""
+        for group in list(self.groups_joined):
+            await self.leave(group)
+        if verdict == ACCESS_ENDED:
+            err = FrameError("session_ended", _("Your login has ended. Log in again."))
+            await self.refuse(err, CLOSE_SESSION_ENDED)
+        else:
+            message = _("Log in with your second factor to use the console.")
+            await self.refuse(FrameError("forbidden", message), CLOSE_FORBIDDEN)
+
+    async def staff_ended(self, event: dict[str, Any]) -> None:
+        """This person's access ended (chat/staff_access.py): close, in every process."""
+        await self.end_session(ACCESS_ENDED)
 
     def hello(self) -> dict[str, Any]:
         held = services.held_conversations(user=self.user)
@@ -465,6 +525,7 @@ class ConsoleConsumer(ChatSocket):
             "protocol": protocol.PROTOCOL_VERSION,
             "me": {"id": self.user.pk, "name": self.user.get_full_name() or self.user.username},
             "supervisor": may(self.user, Action.CHAT_SUPERVISE),
+            "busy": _busy(),
             "on_duty": _on_duty(self.user),
             "queue": selectors.waiting_queue(),
             "chats": [_chat_summary(c) for c in held],
@@ -478,33 +539,41 @@ class ConsoleConsumer(ChatSocket):
 
     async def handle(self, frame: Frame) -> None:
         kind = frame.type
+        if kind in self.CHECKED_FRAMES:
+            verdict = await db_call(console_access, self.session_key, self.user)
+            if verdict != ACCESS_OK:
+                await self.end_session(verdict)
+                return
         if kind == "ping":
             await self.send_json({"type": "pong"})
         elif kind == "duty":
-            await database_sync_to_async(services.set_duty)(
-                user=self.user, on_duty=bool(frame.fields.get("on"))
-            )
-            await self.send_json({"type": "duty", "on": bool(frame.fields.get("on"))})
+            on = bool(frame.fields["on"])
+            anybody = await db_call(_set_duty, self.user, on)
+            await self.send_json({"type": "duty", "on": on})
             await self.channel_layer.group_send(services.QUEUE_GROUP, {"type": "queue.changed"})
+            await self.channel_layer.group_send(services.QUEUE_GROUP, roster_event(anybody))
         elif kind == "accept":
-            outcome = await database_sync_to_async(services.accept_conversation)(
-                conversation_id=frame.text("conversation"), counsellor=self.user
+            outcome = await db_call(
+                services.accept_conversation,
+                conversation_id=frame.text("conversation"),
+                counsellor=self.user,
             )
             await self.publish(outcome)
             await self.open_conversation(outcome.conversation, after=0)
         elif kind == "sync":
-            conversation = await database_sync_to_async(services.conversation_held_by)(
-                public_id=frame.text("conversation"), user=self.user
+            conversation = await db_call(
+                services.conversation_held_by, public_id=frame.text("conversation"), user=self.user
             )
             await self.open_conversation(conversation, after=int(frame.fields.get("after", 0)))
         elif kind == "read_along":
-            conversation, views = await database_sync_to_async(services.start_reading_along)(
+            conversation, views = await db_call(
+                services.start_reading_along,
                 conversation_id=frame.text("conversation"),
                 supervisor=self.user,
                 access_point=self.access_point,
             )
             self.held[str(conversation.public_id)] = conversation.pk
-            self.delivered[conversation.pk] = 0
+            self.order.reset(conversation.pk, 0)
             await self.join(services.conversation_group(conversation.pk))
             await self.send_json(
                 {"type": "chat", "reading_along": True, **_chat_summary(conversation)}
@@ -516,7 +585,7 @@ class ConsoleConsumer(ChatSocket):
             if pk is not None:
                 await self.leave(services.conversation_group(pk))
         elif kind == "colleagues":
-            people = await database_sync_to_async(services.colleagues_on_duty)(user=self.user)
+            people = await db_call(services.colleagues_on_duty, user=self.user)
             await self.send_json({"type": "colleagues", "people": people})
         else:
             await self.act_on_held(frame)
@@ -527,8 +596,8 @@ class ConsoleConsumer(ChatSocket):
         public_id = frame.text("conversation")
         conversation = self.opened.get(public_id)
         if conversation is None:
-            conversation = await database_sync_to_async(services.conversation_held_by)(
-                public_id=public_id, user=self.user
+            conversation = await db_call(
+                services.conversation_held_by, public_id=public_id, user=self.user
             )
         message_limiter.require(conversation.pk, Message.Sender.COUNSELLOR)
         outcome = await store.post_message(
@@ -553,22 +622,21 @@ class ConsoleConsumer(ChatSocket):
         if frame.type == "send":
             await self.send_text(frame)
             return
-        conversation = await database_sync_to_async(services.conversation_held_by)(
-            public_id=frame.text("conversation"), user=self.user
+        conversation = await db_call(
+            services.conversation_held_by, public_id=frame.text("conversation"), user=self.user
         )
         if frame.type == "typing":
             await self.announce_typing(conversation, "counsellor")
         elif frame.type == "end":
             await self.publish(
-                await database_sync_to_async(services.end_conversation)(
-                    conversation=conversation, by=self.user
-                )
+                await db_call(services.end_conversation, conversation=conversation, by=self.user)
             )
         elif frame.type == "handover":
             to_user = frame.fields.get("to")
             if not isinstance(to_user, int) or isinstance(to_user, bool):
                 raise ChatError("invalid_target", _("Choose a colleague who works in the chat."))
-            outcome = await database_sync_to_async(services.hand_over)(
+            outcome = await db_call(
+                services.hand_over,
                 conversation=conversation,
                 by=self.user,
                 to_user_id=to_user,
@@ -580,10 +648,10 @@ class ConsoleConsumer(ChatSocket):
         """Show a held chat: join its group, then send what this console has not seen (logged)."""
         self.held[str(conversation.public_id)] = conversation.pk
         self.opened[str(conversation.public_id)] = conversation
-        self.delivered[conversation.pk] = after
+        self.order.reset(conversation.pk, after)
         await self.join(services.conversation_group(conversation.pk))
-        summary, notes, views = await database_sync_to_async(_open_for)(
-            conversation, self.user, self.access_point, after
+        summary, notes, views = await db_call(
+            _open_for, conversation, self.user, self.access_point, after
         )
         await self.send_json({"type": "chat", **summary, "notes": notes})
         await self.send_messages(conversation.pk, views)
@@ -592,7 +660,7 @@ class ConsoleConsumer(ChatSocket):
         public_id = event["conversation"]
         if public_id not in self.held:
             return
-        summary = await database_sync_to_async(_summary_by_public_id)(public_id)
+        summary = await db_call(_summary_by_public_id, public_id)
         still_mine = summary["counsellor_id"] == self.user.pk
         await self.send_json({"type": "state", **summary, "mine": still_mine})
         if not still_mine and not summary.get("reading_along"):
@@ -604,8 +672,8 @@ class ConsoleConsumer(ChatSocket):
                 await self.leave(services.conversation_group(pk))
 
     async def chat_assigned(self, event: dict[str, Any]) -> None:
-        conversation = await database_sync_to_async(services.conversation_held_by)(
-            public_id=event["conversation"], user=self.user
+        conversation = await db_call(
+            services.conversation_held_by, public_id=event["conversation"], user=self.user
         )
         await self.send_json(
             {"type": "assigned", "conversation": event["conversation"], "from": event["from"]}
@@ -613,18 +681,65 @@ class ConsoleConsumer(ChatSocket):
         await self.open_conversation(conversation, after=0)
 
     async def queue_changed(self, event: dict[str, Any]) -> None:
-        await self.send_json(await database_sync_to_async(self.queue_frame)())
+        await self.send_json(await db_call(self.queue_frame))
+
+    async def chat_roster(self, event: dict[str, Any]) -> None:
+        """Visitors act on this; the console hears of duty changes through `queue`."""
 
     def queue_frame(self) -> dict[str, Any]:
-        frame: dict[str, Any] = {"type": "queue", "items": selectors.waiting_queue()}
+        frame: dict[str, Any] = {
+            "type": "queue",
+            "items": selectors.waiting_queue(),
+            "busy": _busy(),
+        }
         if may(self.user, Action.CHAT_SUPERVISE):
             frame["active"] = selectors.active_conversations()
         return frame
 
 
-def _verified_console_user(scope: dict[str, Any]) -> bool:
-    """The one policy's question for sockets: verified staff, fresh session, console allowed."""
-    return socket_user_may(scope, Action.CHAT_CONSOLE)
+ACCESS_OK = "ok"
+ACCESS_ENDED = "ended"  # the login ended: logged out, timed out, deactivated
+ACCESS_FORBIDDEN = "forbidden"  # no login with a second factor, or no console role
+
+
+def console_access(session_key: str | None, user: Any) -> str:
+    """May this login use the console now? Reads the session and the user afresh, so a logout,
+    an inactivity timeout, a deactivation or a removed role counts at once. "Verified staff"
+    is the access policy's own test (core.access.verify_session_user)."""
+    from django.contrib.auth import SESSION_KEY
+
+    from vangnet.accounts.models import User
+
+    if user is None or not user.is_authenticated or not session_key:
+        return ACCESS_FORBIDDEN
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    fresh = User.objects.filter(pk=user.pk, is_active=True).first()
+    if (
+        fresh is None
+        or str(session.get(SESSION_KEY, "")) != str(user.pk)
+        or not session_is_fresh(session)
+    ):
+        return ACCESS_ENDED
+    verified = verify_session_user(fresh, session)
+    if verified is None:
+        return ACCESS_FORBIDDEN
+    return ACCESS_OK if may(verified, Action.CHAT_CONSOLE) else ACCESS_FORBIDDEN
+
+
+def _busy() -> bool:
+    """New visitors are being told it is very busy (this process's writer, or the queue)."""
+    from django.conf import settings
+
+    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).count()
+    return store.busy() or waiting >= settings.VANGNET_CHAT_MAX_WAITING
+
+
+def _set_duty(user: Any, on_duty: bool) -> bool:
+    """Go on or off duty; returns whether anybody is on duty now."""
+    from vangnet.chat.models import Duty
+
+    services.set_duty(user=user, on_duty=on_duty)
+    return Duty.objects.filter(on_duty=True).exists()
 
 
 def _console_language(scope: dict[str, Any]) -> str:

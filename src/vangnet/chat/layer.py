@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -54,6 +55,7 @@ class ChatChannelLayer(BaseChannelLayer):  # type: ignore[misc]
         self.prefix = prefix
         self.queues: dict[str, asyncio.Queue[Any]] = {}
         self.groups: dict[str, set[str]] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None  # where this process's sockets run
         self.bridge = _RedisBridge(hosts[0], prefix, self) if hosts else None
 
     # --- the Channels layer API -------------------------------------------------------------
@@ -61,6 +63,7 @@ class ChatChannelLayer(BaseChannelLayer):  # type: ignore[misc]
     async def new_channel(self, prefix: str = "specific") -> str:
         name = f"{prefix}.{self.process}!{uuid.uuid4().hex}"
         self.queues[name] = asyncio.Queue()
+        self.loop = asyncio.get_running_loop()
         return name
 
     async def send(self, channel: str, message: dict[str, Any]) -> None:
@@ -110,6 +113,25 @@ class ChatChannelLayer(BaseChannelLayer):  # type: ignore[misc]
             # The sending process is the prefix: it skips its own events without decoding them.
             data = self.process.encode() + _encode(message)
             self.bridge.publish(self.bridge.group_channel(group), data)
+
+    def group_send_from_sync(self, group: str, message: dict[str, Any]) -> None:
+        """`group_send` for synchronous code in any thread or process (a view, a signal
+        receiver, a management command): to this process's sockets through their event loop,
+        to every other process through Redis (a connection of its own, for this one event)."""
+        self.require_valid_group_name(group)
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.deliver_to_group, group, message)
+        if self.bridge is None:
+            return
+        import redis
+
+        data = self.process.encode() + _encode(message)
+        try:
+            with redis.Redis.from_url(self.bridge.url, socket_timeout=2) as client:
+                client.publish(self.bridge.group_channel(group), data)
+        except (OSError, redis.RedisError):
+            logger.warning("channel layer: Redis unreachable, an event reached this process only")
 
     async def flush(self) -> None:
         self.queues.clear()
@@ -205,6 +227,7 @@ class _RedisBridge:
         import redis.asyncio as redis
 
         client = None
+        failing = False
         while True:
             stop_if_cancelled()
             await self.wake.wait()
@@ -221,11 +244,16 @@ class _RedisBridge:
                     stop_if_cancelled()
                 except (OSError, redis.RedisError):
                     stop_if_cancelled()
-                    logger.warning("channel layer: publishing to Redis failed, retrying")
+                    if not failing:
+                        logger.warning("channel layer: publishing to Redis failed, retrying")
+                    failing = True
                     client = None
                     await asyncio.sleep(RECONNECT_SECONDS)
                     continue
                 del self.outbox[: len(batch)]
+                if failing:
+                    logger.warning("channel layer: publishing to Redis works again")
+                failing = False
 
     # --- subscribing --------------------------------------------------------------------
 
@@ -268,6 +296,7 @@ class _RedisBridge:
     async def _receiving(self) -> None:
         import redis.asyncio as redis
 
+        broken_since: float | None = None
         while True:
             client = redis.Redis.from_url(self.url)
             pubsub = client.pubsub()
@@ -277,13 +306,25 @@ class _RedisBridge:
                 self.pubsub = pubsub
                 if self.subscribed - initial:  # added while connecting
                     await pubsub.subscribe(*(self.subscribed - initial))
+                if broken_since is not None:
+                    logger.warning(
+                        "channel layer: the Redis subscription is back after %.1f s",
+                        time.monotonic() - broken_since,
+                    )
+                    broken_since = None
+                    # Events published meanwhile are lost to this process: every socket
+                    # reads what it missed from the database (the chat's `layer.resync`).
+                    for channel in tuple(self.layer.queues):
+                        self.layer.deliver(channel, {"type": "layer.resync"})
                 while True:
                     reply = await pubsub.parse_response(block=True)
                     stop_if_cancelled()
                     self._dispatch(reply)
             except (OSError, redis.RedisError):
                 stop_if_cancelled()
-                logger.warning("channel layer: the Redis subscription broke, reconnecting")
+                if broken_since is None:
+                    broken_since = time.monotonic()
+                    logger.warning("channel layer: the Redis subscription broke, reconnecting")
             finally:
                 self.pubsub = None
             # Closed only here, not when cancelled: closing a pub/sub connection that a reader

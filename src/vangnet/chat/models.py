@@ -126,6 +126,8 @@ class Duty(models.Model):
     )
     on_duty = models.BooleanField(default=False)
     since = models.DateTimeField(null=True, blank=True)
+    # When a server process last reported a console socket of this person (chat/presence.py).
+    last_console_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id}: {'on' if self.on_duty else 'off'} duty"

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -85,16 +85,41 @@ def counsellor_label(user: User | None) -> str:
     return (user.first_name or user.username) if user else ""
 
 
-def message_view(message: Message, public_id: str) -> MessageView:
+def stored_view(
+    *,
+    public_id: str,
+    seq: int,
+    sender: str,
+    text: str,
+    at: datetime,
+    client_msg_id: str,
+    author: User | None,
+    system: str = "",
+) -> MessageView:
+    """What participants see of a stored message: the one place that builds it, for the
+    batched writer (chat/store.py) and for messages read from the database."""
     return MessageView(
         conversation=public_id,
+        seq=seq,
+        sender=sender,
+        text=text,
+        at=at.isoformat(),
+        id=client_msg_id,
+        system=system,
+        author=counsellor_label(author) if author is not None else "",
+    )
+
+
+def message_view(message: Message, public_id: str) -> MessageView:
+    return stored_view(
+        public_id=public_id,
         seq=message.sequence,
         sender=message.sender,
         text=message.body,
-        at=message.created_at.isoformat(),
-        id=message.client_msg_id,
+        at=message.created_at,
+        client_msg_id=message.client_msg_id,
+        author=message.author if message.author_id else None,
         system=message.system_code,
-        author=counsellor_label(message.author) if message.author_id else "",
     )
 
 
@@ -121,6 +146,9 @@ def start_conversation(*, visitor_role: str, nickname: str, language: str) -> tu
     """Open an anonymous conversation in the queue; returns the visitor's secret token."""
     if visitor_role not in VisitorRole.values:
         raise ChatError("invalid_role", _("Choose who you are before you start."))
+    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).count()
+    if waiting >= settings.VANGNET_CHAT_MAX_WAITING:
+        raise busy_error()
     nickname = clean_text(str(nickname or ""))[:NICKNAME_MAX]
     token = secrets.token_urlsafe(32)
     conversation = Conversation.objects.create(
@@ -130,6 +158,13 @@ def start_conversation(*, visitor_role: str, nickname: str, language: str) -> tu
         language=language if language in {"nl", "en"} else "nl",
     )
     return Outcome(conversation, events=[_queue_changed()]), token
+
+
+def busy_error() -> ChatError:
+    return ChatError(
+        "busy",
+        _("It is very busy right now. Please try again in a few minutes; we want to talk to you."),
+    )
 
 
 def resume_conversation(*, token: str) -> Conversation:
@@ -354,8 +389,10 @@ def conversation_held_by(*, public_id: object, user: User) -> Conversation:
 
 def set_duty(*, user: User, on_duty: bool) -> None:
     require(user, Action.CHAT_CONSOLE)
+    now = timezone.now()
     Duty.objects.update_or_create(
-        user=user, defaults={"on_duty": on_duty, "since": timezone.now() if on_duty else None}
+        user=user,
+        defaults={"on_duty": on_duty, "since": now if on_duty else None, "last_console_at": now},
     )
 
 

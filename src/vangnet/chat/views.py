@@ -45,7 +45,10 @@ def visitor_strings() -> dict[str, str]:
         ),
         "active": _("You are talking with {name}."),
         "ended": _("The chat has ended. Thank you for talking with us."),
-        "reconnecting": _("The connection was lost. Reconnecting…"),
+        "reconnecting": _(
+            "The connection is being restored. Your messages are kept and sent as soon as "
+            "it is back."
+        ),
         "connecting": _("Connecting…"),
         "you": _("You"),
         "counsellor": _("Counsellor"),
@@ -123,7 +126,9 @@ def console_strings() -> dict[str, str]:
         "ended_by_visitor": _("The visitor ended the chat."),
         "code_contact": _("Code this contact"),
         "transcript": _("Transcript"),
-        "reconnecting": _("Connection lost. Reconnecting…"),
+        "reconnecting": _(
+            "The connection is being restored. Messages not yet sent go out as soon as it is back."
+        ),
         "connected": _("Connected."),
         "on_duty": _("On duty: visitors can reach you"),
         "off_duty": _("Off duty"),

@@ -54,16 +54,20 @@
     };
     socket.onclose = function (event) {
       socket = null;
-      if (event.code === 4403) { window.location.reload(); return; } // logged out: to the login page
+      // 4401: the login ended (logout, timeout); 4403: no access. To the login page.
+      if (event.code === 4401 || event.code === 4403) { window.location.reload(); return; }
+      // Anything else (1013 after a server restart, a dropped network): resume with backoff
+      // and jitter; `hello` leads to a `sync` of every chat and a resend of what was pending.
       el("console-status").textContent = strings.reconnecting;
-      window.setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 10000);
+      window.setTimeout(connect, retryDelay * (0.5 + Math.random()));
+      retryDelay = Math.min(retryDelay * 2, 15000);
     };
   }
 
   function receive(frame) {
     switch (frame.type) {
       case "hello":
+        showBusy(frame.busy);
         me = frame.me;
         setDuty(frame.on_duty);
         renderQueue(frame.queue);
@@ -80,6 +84,7 @@
         setDuty(frame.on);
         break;
       case "queue":
+        showBusy(frame.busy);
         renderQueue(frame.items);
         if (frame.active) { renderActive(frame.active); }
         break;
@@ -112,7 +117,7 @@
         break;
       case "error":
         el("chat-notice").textContent = frame.message;
-        if (frame.id && frame.conversation && chats[frame.conversation] && frame.code !== "rate_limited") {
+        if (frame.id && frame.conversation && chats[frame.conversation] && frame.code !== "rate_limited" && frame.code !== "unavailable") {
           delete chats[frame.conversation].pending[frame.id];
         }
         break;
@@ -120,6 +125,12 @@
   }
 
   // --- duty and queue ---------------------------------------------------------------------
+  // Overload: the server tells new visitors it is very busy; the console says so too.
+  function showBusy(busy) {
+    var line = el("console-busy");
+    if (line) { line.hidden = !busy; }
+  }
+
   function setDuty(on) {
     onDuty = !!on;
     el("duty-button").setAttribute("data-on", onDuty ? "true" : "false");

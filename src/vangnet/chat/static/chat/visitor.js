@@ -110,11 +110,14 @@
       receive(frame);
     };
     socket.onclose = function () {
+      // Any close but the end of the chat (1013 "try again later" after a server restart, a
+      // dropped network): resume with backoff and jitter, so a thousand visitors do not all
+      // come back in the same second; unacknowledged messages are sent again on `welcome`.
       socket = null;
       if (leaving || ended) { return; }
       setStatus(strings.reconnecting);
-      window.setTimeout(connect, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 10000);
+      window.setTimeout(connect, retryDelay * (0.5 + Math.random()));
+      retryDelay = Math.min(retryDelay * 2, 15000);
     };
   }
 
@@ -163,9 +166,16 @@
       finish(strings.expired);
       return;
     }
+    if (frame.code === "busy") {
+      // Overload: not queued. Say so plainly; the person may try again later.
+      startRequest = null;
+      setStatus(frame.message);
+      el("send-form").hidden = true;
+      return;
+    }
     notice(frame.message);
     if (!frame.id || !state) { return; }
-    if (frame.code === "rate_limited") {
+    if (frame.code === "rate_limited" || frame.code === "unavailable") {
       window.setTimeout(resendPending, 3000); // kept: it goes out once the limit allows
       return;
     }

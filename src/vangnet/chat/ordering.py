@@ -1,0 +1,58 @@
+"""The ordering buffer: each message of a conversation goes out once, in sequence, no gap.
+
+Pure (no I/O, no clock): a socket feeds it whatever arrives — live events from the layer, which
+concurrent batches may publish out of order, and catch-up reads from the database — and sends
+what it returns. A message that arrives before an earlier one is held until the gap is filled;
+the socket asks the database for the gap when one stays open (consumers.ChatSocket).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Generic, Protocol, TypeVar
+
+
+class Numbered(Protocol):
+    @property
+    def seq(self) -> int: ...
+
+
+T = TypeVar("T", bound=Numbered)
+
+
+class OrderingBuffer(Generic[T]):
+    def __init__(self) -> None:
+        self._last: dict[int, int] = {}  # conversation -> the last sequence number sent
+        self._held: dict[int, dict[int, T]] = {}  # conversation -> early arrivals by sequence
+
+    def reset(self, conversation: int, last: int) -> None:
+        """Start (again) after sequence `last`: what the client says it has already shown."""
+        self._last[conversation] = last
+        self._held.pop(conversation, None)
+
+    def last(self, conversation: int) -> int:
+        return self._last.get(conversation, 0)
+
+    def conversations(self) -> list[int]:
+        return list(self._last)
+
+    def has_gap(self, conversation: int) -> bool:
+        """Something is held back, waiting for an earlier message."""
+        return bool(self._held.get(conversation))
+
+    def add(self, conversation: int, items: Iterable[T]) -> list[T]:
+        """Take messages in any order (duplicates too); return those to send now, in order:
+        every one that follows on from the last sent without a gap, each once."""
+        last = self._last.get(conversation, 0)
+        held = self._held.setdefault(conversation, {})
+        for item in items:
+            if item.seq > last:
+                held.setdefault(item.seq, item)
+        ready: list[T] = []
+        while (following := held.pop(last + 1, None)) is not None:
+            ready.append(following)
+            last += 1
+        self._last[conversation] = last
+        if not held:
+            del self._held[conversation]
+        return ready

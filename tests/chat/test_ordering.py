@@ -1,0 +1,74 @@
+"""The ordering buffer, by property: whatever order and repetition messages arrive in, each
+goes out once, in sequence, never past a gap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vangnet.chat.ordering import OrderingBuffer
+
+
+@dataclass(frozen=True)
+class Msg:
+    seq: int
+
+
+@st.composite
+def arrivals(draw: st.DrawFn) -> tuple[int, int, list[list[Msg]]]:
+    """A start (what the client has shown), a last sequence, and the messages after the start
+    arriving in any order, some twice, some not at all, in chunks (live events, catch-up reads)."""
+    start = draw(st.integers(0, 5))
+    last = draw(st.integers(start, start + 30))
+    seqs = list(range(1, last + 1))  # earlier ones too: a catch-up may repeat them
+    arriving = draw(st.lists(st.sampled_from(seqs), max_size=80) if seqs else st.just([]))
+    shuffled = draw(st.permutations(arriving))
+    cuts = sorted(draw(st.lists(st.integers(0, len(shuffled)), max_size=6)))
+    chunks, begin = [], 0
+    for cut in [*cuts, len(shuffled)]:
+        chunks.append([Msg(s) for s in shuffled[begin:cut]])
+        begin = cut
+    return start, last, chunks
+
+
+@given(arrivals())
+def test_each_message_goes_out_once_in_order_and_never_past_a_gap(case):
+    start, _, chunks = case
+    buffer: OrderingBuffer[Msg] = OrderingBuffer()
+    buffer.reset(7, start)
+    sent: list[int] = []
+    for chunk in chunks:
+        sent += [m.seq for m in buffer.add(7, chunk)]
+    arrived = {m.seq for chunk in chunks for m in chunk}
+    # What went out: start+1, start+2, ... as far as every number arrived, each once.
+    expected = []
+    seq = start + 1
+    while seq in arrived:
+        expected.append(seq)
+        seq += 1
+    assert sent == expected
+    assert buffer.last(7) == start + len(expected)
+    # Something held back exactly when a later one arrived than the gap.
+    assert buffer.has_gap(7) == any(s > buffer.last(7) + 1 for s in arrived)
+
+
+@given(arrivals())
+def test_once_the_gap_is_filled_everything_goes_out(case):
+    start, last, chunks = case
+    buffer: OrderingBuffer[Msg] = OrderingBuffer()
+    buffer.reset(1, start)
+    sent = [m.seq for chunk in chunks for m in buffer.add(1, chunk)]
+    # A catch-up read from the database: every message after the last sent, in order.
+    sent += [m.seq for m in buffer.add(1, [Msg(s) for s in range(buffer.last(1) + 1, last + 1)])]
+    assert sent == list(range(start + 1, last + 1))
+    assert not buffer.has_gap(1)
+
+
+def test_conversations_are_kept_apart():
+    buffer: OrderingBuffer[Msg] = OrderingBuffer()
+    assert buffer.add(1, [Msg(2)]) == []
+    assert buffer.add(2, [Msg(1)]) == [Msg(1)]
+    assert buffer.add(1, [Msg(1)]) == [Msg(1), Msg(2)]
+    assert sorted(buffer.conversations()) == [1, 2]
