@@ -4,6 +4,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
+# A request that finds no database connection (outside a view too) gets the calm "busy" page.
+handler500 = "vangnet.core.busy.server_error_or_busy"
+
 # The admin asks for the same second factor as every staff page.
 admin.site.__class__ = OTPAdminSite
 

@@ -1,6 +1,7 @@
 """The public guide: content pages, the self-checks and the help directory.
 
-No view here sets a cookie or logs what a visitor asks or answers.
+No view here sets a cookie or logs what a visitor asks or answers. Pages that are the same for
+every visitor come from the page cache (core/pagecache.py); searches and answers never do.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vangnet.core.pagecache import cached_public_page
 from vangnet.guide import hours, selectors
 from vangnet.guide.forms import MAX_BODY_BYTES, NOT_A_BOX, DirectoryForm, SelfCheckForm
 from vangnet.guide.models import Audience
@@ -28,11 +30,13 @@ def _language() -> str:
 
 
 @require_GET
+@cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "guide/home.html")
 
 
 @require_GET
+@cached_public_page
 def audience(request: HttpRequest, audience: str) -> HttpResponse:
     pages = selectors.published_pages(audience=audience, language=_language())
     return render(
@@ -47,6 +51,7 @@ def audience(request: HttpRequest, audience: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.published_page(slug=slug, language=_language())
     if found is None:
@@ -70,6 +75,7 @@ def _posted_answers(request: HttpRequest) -> QueryDict | None:
 # address bar and the browser history.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@cached_public_page  # the empty form only: a POST is never cached
 def self_check(request: HttpRequest, check: str) -> HttpResponse:
     the_check = CHECKS[check]
     context: dict[str, object] = {"check": the_check}
@@ -98,6 +104,7 @@ def self_check(request: HttpRequest, check: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
     context: dict[str, object] = {"form": form}
