@@ -83,6 +83,8 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # DatabaseState logs the outage once: no "Service Unavailable: <path>" line per request.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     metrics.busy_page_served()
     return response
 
