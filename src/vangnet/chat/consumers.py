@@ -20,6 +20,7 @@ from vangnet.chat.models import Conversation, Message
 from vangnet.chat.protocol import Frame, FrameError
 from vangnet.chat.ratelimit import message_limiter
 from vangnet.chat.services import ChatError, Outcome
+from vangnet.core import metrics
 from vangnet.core.access import AccessDenied, Action, may
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.groups_joined: set[str] = set()
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
         await self.accept()
+        metrics.socket_opened(self.access_point.removeprefix("ws:"))
 
     def use_language(self, language: str) -> None:
         """Speak `language` on this socket. Each socket runs in a task (a context) of its own,
@@ -81,6 +83,7 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         translation.activate(language)
 
     async def disconnect(self, code: int) -> None:
+        metrics.socket_closed(self.access_point.removeprefix("ws:"))
         for task in self.gap_fills.values():
             task.cancel()
         if self.storing is not None:

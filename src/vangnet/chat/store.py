@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from vangnet.chat import services
 from vangnet.chat.models import Conversation, Message
+from vangnet.core import metrics
 from vangnet.core.aio import stop_if_cancelled
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ async def post_message(
         client_msg_id=client_msg_id,
         text=text,
     )
+    metrics.message_outcome(sender, outcome)
     return outcome
 
 
@@ -162,6 +164,7 @@ class _Batcher:
                 row = await cursor.fetchone()
                 sequences[i] = int(row[0]) if row else None  # None: may not post
                 cursor.nextset()
+        metrics.batch_written([batch[i].sender for i in order if sequences[i]], now)
         at = now.isoformat()
         return [
             None

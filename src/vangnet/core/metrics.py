@@ -151,6 +151,22 @@ def writer_batch_time(seconds: float) -> None:
     WRITER_BATCH_SECONDS.observe(seconds)
 
 
+def batch_written(senders: list[str], started: Any) -> None:
+    """One batch of the chat's writer committed: its time (from `started`, a datetime) and its
+    stored messages (the senders of those that were stored)."""
+    from django.utils import timezone
+
+    writer_batch_time((timezone.now() - started).total_seconds())
+    for sender in senders:
+        messages_stored(sender)
+
+
+def message_outcome(sender: str, outcome: Any) -> None:
+    """A message that took the slow path: counted when it was stored (not a refusal or resend)."""
+    if getattr(outcome, "message", None) is not None and getattr(outcome, "created", False):
+        messages_stored(sender)
+
+
 def task_failed(task: str) -> None:
     TASK_FAILURES.labels(task=task).inc()
 
