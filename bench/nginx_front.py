@@ -113,7 +113,10 @@ class NginxFront:
             assert old in text, f"the sample no longer has {old!r}: update bench/nginx_front.py"
             text = text.replace(old, new)
         if self.rate_per_second is not None:
+            # nginx counts per millisecond: many clients behind one address (a benchmark on
+            # this machine) need a burst as large as the rate to pass.
             text = re.sub(r"rate=\d+r/s", f"rate={self.rate_per_second}r/s", text)
+            text = re.sub(r"burst=\d+", f"burst={self.rate_per_second}", text)
         return text
 
     def write(self) -> Path:

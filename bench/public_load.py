@@ -241,6 +241,10 @@ def main() -> None:
 
     directory = Path(tempfile.mkdtemp(prefix="vangnet-public-load-"))
     env, database_name = prepare(directory, options.embedded)
+    if options.nginx:
+        # Behind nginx's TLS, as in production: X-Forwarded-Proto is trusted, so a staff login
+        # through nginx passes the CSRF origin check; the servers do not redirect themselves.
+        env.update(VANGNET_HTTPS="1", VANGNET_SSL_REDIRECT="0")
     port, metrics_port = free_port(), free_port()
     workers = 1 if options.embedded else options.workers
     server = subprocess.Popen(
@@ -279,6 +283,7 @@ def main() -> None:
                 rate_per_second=1_000_000,
             ).start()
             base = front.url
+            os.environ["SSL_CERT_FILE"] = str(front.cert)  # the staff login trusts it
         for path in CACHED + SEARCHES:  # warm up: every page rendered and cached once
             run_ab(base, path, "warm", 1, 1)
         search_clients = round(options.clients * SEARCH_SHARE)

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vangnet.core.dbpool import give_back_connection
 from vangnet.core.pagecache import cached_public_page
 from vangnet.guide import hours, selectors
 from vangnet.guide.forms import MAX_BODY_BYTES, NOT_A_BOX, DirectoryForm, SelfCheckForm
@@ -124,4 +125,5 @@ def directory(request: HttpRequest) -> HttpResponse:
         )
     elif not form.is_bound:
         context["result"] = selectors.search_directory(at=hours.now(), language=_language())
+    give_back_connection()  # everything is read; rendering needs no connection
     return render(request, "guide/directory.html", context)
