@@ -246,6 +246,16 @@ def main() -> None:
         # through nginx passes the CSRF origin check; the servers do not redirect themselves.
         env.update(VANGNET_HTTPS="1", VANGNET_SSL_REDIRECT="0")
     port, metrics_port = free_port(), free_port()
+    front: NginxFront | None = None
+    if options.nginx:
+        front = NginxFront(
+            directory / "nginx",
+            [port],
+            static_root=directory / "data" / "static",
+            rate_per_second=1_000_000,
+        )
+        # nginx passes `Host` without the port (right for 443); the login's Origin has it.
+        env["CSRF_TRUSTED_ORIGINS"] = front.url
     workers = 1 if options.embedded else options.workers
     server = subprocess.Popen(
         [
@@ -264,7 +274,6 @@ def main() -> None:
         stdout=(directory / "server.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
-    front = None
     results: dict[str, Any] = {
         "clients": options.clients,
         "duration": options.duration,
@@ -275,13 +284,8 @@ def main() -> None:
     try:
         wait_for(port)
         base = f"http://127.0.0.1:{port}"
-        if options.nginx:
-            front = NginxFront(
-                directory / "nginx",
-                [port],
-                static_root=directory / "data" / "static",
-                rate_per_second=1_000_000,
-            ).start()
+        if front:
+            front.start()
             base = front.url
             os.environ["SSL_CERT_FILE"] = str(front.cert)  # the staff login trusts it
         for path in CACHED + SEARCHES:  # warm up: every page rendered and cached once
