@@ -98,3 +98,11 @@ def staff_client(make_staff: Callable[..., NewStaff]) -> Callable[..., tuple[Cli
         return verified_client(staff), staff.user
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache() -> None:
+    """Each test starts without cached public pages (a rolled-back test sends no signal)."""
+    from vangnet.core.pagecache import invalidate_public_pages
+
+    invalidate_public_pages()

@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point: HTTP through Django (health checks before it), WebSockets through Channels."""
 
 import os
 
@@ -11,10 +11,11 @@ django_application = get_asgi_application()
 
 from vangnet.chat.origin import OriginValidator  # noqa: E402
 from vangnet.chat.routing import websocket_urlpatterns  # noqa: E402
+from vangnet.core.health import with_health_checks  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": with_health_checks(django_application),
         "websocket": OriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )

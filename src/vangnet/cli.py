@@ -1,6 +1,6 @@
 """The `vangnet` command: `serve`, plus every Django management command (dashes allowed).
 
-vangnet serve [--host H] [--port P] [--workers N] [--uds PATH]
+vangnet serve [--host H] [--port P] [--workers N] [--uds PATH] [--metrics-port M]
 vangnet demo-data [--if-empty]
 vangnet create-staff USER --role counsellor [--role ...] [--password-stdin]
 vangnet totp USER                      (embedded default only)
@@ -12,8 +12,11 @@ vangnet migrate, vangnet check --deploy, vangnet collectstatic, ...
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 
 
 def serve(argv: list[str]) -> None:
@@ -26,7 +29,33 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("VANGNET_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("VANGNET_WORKERS", "1")))
     parser.add_argument("--uds", default=None, help="serve on a Unix socket (behind a proxy)")
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(os.environ.get("VANGNET_METRICS_PORT", "0")),
+        help="serve Prometheus metrics on this port (0: off); never route it to the public",
+    )
+    parser.add_argument(
+        "--metrics-host", default=os.environ.get("VANGNET_METRICS_HOST", "127.0.0.1")
+    )
     args = parser.parse_args(argv)
+    if args.metrics_port:
+        # Before anything imports prometheus_client: every worker writes its counts here and
+        # the exporter adds them up. A fresh directory per start: old files would count twice.
+        metrics_dir = tempfile.mkdtemp(prefix="vangnet-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
+
+    import django
+
+    django.setup()
+    from vangnet.core.dbwait import wait_for_database
+
+    wait_for_database()
+    if args.metrics_port:
+        from vangnet import exporter
+
+        exporter.start(args.metrics_host, args.metrics_port)
     uvicorn.run(
         "vangnet.asgi:application",
         host=args.host,

@@ -74,8 +74,10 @@ VANGNET_CHAT_TRIAGE_HOOK = "vangnet.reading.queue.triage_waiting_chat"
 VANGNET_CHAT_PRECHAT_HOOK = "vangnet.reading.queue.prechat_answer"
 
 MIDDLEWARE = [
+    "vangnet.core.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vangnet.core.busy.DatabaseBusyMiddleware",  # outside the session: it may need the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vangnet.core.locale_middleware.StaffAwareLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,8 +133,40 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=600))}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Connections are bounded: each server process borrows them from a psycopg pool of at most
+    # VANGNET_DB_POOL_SIZE (plus one for the chat's batched writer), never one per thread. A
+    # request that waits longer than VANGNET_DB_POOL_TIMEOUT gets the "busy" page (core/busy.py).
+    # VANGNET_DB_POOL_SIZE=0 switches the pool off, for PgBouncer in front (docs/deployment.md).
+    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted server is noticed, not fatal
+    DB_POOL_SIZE = int(os.environ.get("VANGNET_DB_POOL_SIZE", "8"))
+    if DB_POOL_SIZE > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DB_POOL_SIZE),
+            "max_size": DB_POOL_SIZE,
+            "timeout": float(os.environ.get("VANGNET_DB_POOL_TIMEOUT", "5")),
+            # Connections are renewed after an hour and closed after 10 idle minutes.
+            "max_lifetime": 3600.0,
+            "max_idle": 600.0,
+            "name": "vangnet",
+        }
+
+# Whole public pages (the same for every visitor) are cached: Redis when REDIS_URL is set, so
+# every process shares one copy and one invalidation; local memory in the embedded default.
+# The prefix keeps deployments and test runs that share one Redis apart (core/pagecache.py).
+VANGNET_PAGE_CACHE_SECONDS = int(os.environ.get("VANGNET_PAGE_CACHE_SECONDS", "60"))
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("VANGNET_CHANNEL_PREFIX", "vangnet"),
+            "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vangnet"}
+    )
+}
 
 # The chat's own layer (chat/layer.py): in-process delivery, and with REDIS_URL Redis pub/sub
 # between processes. Pub/sub ignores Redis database numbers: the prefix keeps deployments (and
@@ -281,12 +315,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"no_address": {"()": "vangnet.core.logfilter.NoClientAddress"}},
+    "filters": {
+        "no_address": {"()": "vangnet.core.logfilter.NoClientAddress"},
+        # A database outage is logged once by core/busy.py, not as a traceback per request.
+        "skip_database_unavailable": {"()": "vangnet.core.busy.SkipDatabaseUnavailable"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_address"],  # no client address in any line, at any level
+            # No client address in any line, at any level; a database outage logged once.
+            "filters": ["no_address", "skip_database_unavailable"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

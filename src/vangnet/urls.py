@@ -8,6 +8,9 @@ from vangnet.accounts.admin_site import VangnetAdminSite
 # The admin: the staff login's door and second factor, the policy's roles, every look logged.
 admin.site.__class__ = VangnetAdminSite
 
+# A request that finds no database connection (outside a view too) gets the calm "busy" page.
+handler500 = "vangnet.core.busy.server_error_or_busy"
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("staff/", include("vangnet.accounts.urls")),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import LoginThrottle
+from vangnet.core import metrics
 
 DEVICE_COOKIE_PREFIX = "vangnet_device_"
 DEVICE_COOKIE_DAYS = 180
@@ -109,6 +110,7 @@ def record_failure(username: str, device: str) -> None:
         row.times_blocked += 1
         row.blocked_until = now + min(_window() * 2 ** (row.times_blocked - 1), MAX_BLOCK)
         row.failures, row.window_start = 0, now
+        metrics.staff_locked_out()
     row.save()
 
 

@@ -173,7 +173,7 @@ def register_erasure_request(
     request = (request or "").strip()
     if not request:
         raise CaseError(_("Write down the client's request, as they made it."))
-    if case.erasure_requests.filter(status=ErasureRequest.Status.REGISTERED).exists():  # type: ignore[attr-defined]
+    if case.erasure_requests.filter(status=ErasureRequest.Status.REGISTERED).exists():
         raise CaseError(_("A request for this record is already waiting for a decision."))
     registered = ErasureRequest.objects.create(case=case, request=request, registered_by=by)
     log_access(

@@ -124,7 +124,7 @@ def client_rights(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "form": form,
-        "requests": list(case.erasure_requests.all()),  # type: ignore[attr-defined]
+        "requests": list(case.erasure_requests.all()),
         "exceptions": rights.erasure_exceptions(case),
         "holds": list(LegalHold.objects.filter(case=case).select_related("set_by")),
         "hold_form": HoldForm(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from importlib import import_module
 from typing import Any
 
@@ -25,6 +24,7 @@ from vangnet.chat.presence import presence, roster_event
 from vangnet.chat.protocol import Frame, FrameError
 from vangnet.chat.ratelimit import message_limiter
 from vangnet.chat.services import ChatError, Outcome
+from vangnet.core import metrics
 from vangnet.core.access import (
     AccessDenied,
     Action,
@@ -105,6 +105,8 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
         self.presence = presence(self.channel_layer)  # also takes absent counsellors off duty
         await self.accept()
+        metrics.socket_opened(self.access_point.removeprefix("ws:"))
+        self.counted = True  # a socket refused before this point was never counted open
 
     def use_language(self, language: str) -> None:
         """Speak `language` on this socket. Each socket runs in a task (a context) of its own,
@@ -113,6 +115,8 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         translation.activate(language)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            metrics.socket_closed(self.access_point.removeprefix("ws:"))
         for task in self.gap_fills.values():
             task.cancel()
         if self.storing is not None:

@@ -35,7 +35,7 @@ from django.utils import timezone
 from vangnet.chat import services
 from vangnet.chat.models import Conversation, Message
 from vangnet.chat.outage import DatabaseUnavailable, database, is_outage
-from vangnet.core import envelope
+from vangnet.core import envelope, metrics
 from vangnet.core.aio import stop_if_cancelled
 
 logger = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ async def _store_once(
         client_msg_id=client_msg_id,
         text=text,
     )
+    metrics.message_outcome(sender, outcome)
     return outcome
 
 
@@ -239,6 +240,7 @@ class _Batcher:
                 row = await cursor.fetchone()
                 sequences[i] = int(row[0]) if row else None  # None: may not post
                 cursor.nextset()
+        metrics.batch_written([batch[i].sender for i in order if sequences[i]], now)
         return [
             None
             if seq is None

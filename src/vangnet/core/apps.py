@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
         from vangnet.core.access import load_policy
 
         load_policy()
+
+        from vangnet.core import pagecache
+
+        pagecache.connect_invalidation()

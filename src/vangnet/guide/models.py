@@ -124,6 +124,13 @@ class Organisation(models.Model):
         ordering = ("order", "name")
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # The directory search: shown services by kind (the need), and national or in the
+        # visitor's province(s), in display order.
+        indexes = [
+            models.Index(fields=["active", "kind", "order", "name"], name="guide_org_search_kind"),
+            models.Index(fields=["active", "province"], name="guide_org_search_province"),
+            models.Index(fields=["active", "order", "name"], name="guide_org_listing"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(scope="province", province=""),

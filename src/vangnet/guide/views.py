@@ -1,6 +1,7 @@
 """The public guide: content pages, the self-checks and the help directory.
 
-No view here sets a cookie or logs what a visitor asks or answers.
+No view here sets a cookie or logs what a visitor asks or answers. Pages that are the same for
+every visitor come from the page cache (core/pagecache.py); searches and answers never do.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vangnet.accounts.decorators import is_verified_staff
+from vangnet.core.dbpool import give_back_connection
+from vangnet.core.pagecache import cached_public_page
 from vangnet.guide import hours, selectors
 from vangnet.guide.forms import MAX_BODY_BYTES, NOT_A_BOX, DirectoryForm, SelfCheckForm
 from vangnet.guide.models import Audience
@@ -38,6 +41,7 @@ def _chat_hours() -> list[str]:
 
 
 @require_GET
+@cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "guide/home.html", {"chat_hours": _chat_hours()})
 
@@ -55,6 +59,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def audience(request: HttpRequest, audience: str) -> HttpResponse:
     pages = selectors.published_pages(audience=audience, language=_language())
     return render(
@@ -70,6 +75,7 @@ def audience(request: HttpRequest, audience: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.published_page(slug=slug, language=_language())
     if found is None:
@@ -93,6 +99,7 @@ def _posted_answers(request: HttpRequest) -> QueryDict | None:
 # address bar and the browser history.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@cached_public_page  # the empty form only: a POST is never cached
 def self_check(request: HttpRequest, check: str) -> HttpResponse:
     the_check = CHECKS[check]
     context: dict[str, object] = {"check": the_check, "staff_view": is_verified_staff(request)}
@@ -121,6 +128,7 @@ def self_check(request: HttpRequest, check: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
     # Whether a directory entry was verified with the organisation is a note for staff
@@ -142,4 +150,5 @@ def directory(request: HttpRequest) -> HttpResponse:
         )
     elif not form.is_bound:
         context["result"] = selectors.search_directory(at=hours.now(), language=_language())
+    give_back_connection()  # everything is read; rendering needs no connection
     return render(request, "guide/directory.html", context)

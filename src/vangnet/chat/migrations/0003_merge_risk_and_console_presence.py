@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0002_conversation_risk'),
-        ('chat', '0002_duty_last_console_at'),
+        ("chat", "0002_conversation_risk"),
+        ("chat", "0002_duty_last_console_at"),
     ]
 
-    operations = [
-    ]
+    operations = []

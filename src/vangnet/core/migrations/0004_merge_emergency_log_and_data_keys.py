@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_access_log_emergency_admin_and_denied_events'),
-        ('core', '0003_data_keys'),
+        ("core", "0003_access_log_emergency_admin_and_denied_events"),
+        ("core", "0003_data_keys"),
     ]
 
-    operations = [
-    ]
+    operations = []

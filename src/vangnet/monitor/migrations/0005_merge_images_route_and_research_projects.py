@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitor', '0003_cell_outcome_images_removal_route'),
-        ('monitor', '0004_research_project'),
+        ("monitor", "0003_cell_outcome_images_removal_route"),
+        ("monitor", "0004_research_project"),
     ]
 
-    operations = [
-    ]
+    operations = []

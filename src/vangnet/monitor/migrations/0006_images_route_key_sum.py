@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitor', '0005_merge_images_route_and_research_projects'),
+        ("monitor", "0005_merge_images_route_and_research_projects"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='monthlycell',
-            name='outcome_images_removal_route_key',
+            model_name="monthlycell",
+            name="outcome_images_removal_route_key",
             field=models.BigIntegerField(default=0),
         ),
     ]

@@ -1,0 +1,387 @@
+"""A media spike on the public site, measured: many clients on a mix of public pages for a
+minute, with (optionally) a chat load at the same time and a counsellor logging in meanwhile.
+
+It starts everything itself on this machine, in a temporary directory:
+
+- production (default): a fresh PostgreSQL database (from VANGNET_TEST_DATABASE_URL, a role that
+  may create databases), Redis (VANGNET_TEST_REDIS_URL), `vangnet serve --workers 2` with the
+  metrics exporter, and with `--nginx` Debian's nginx running deploy/nginx-vangnet.conf in
+  front (its micro-cache on; its per-client rate limit raised, since every benchmark client
+  comes from 127.0.0.1);
+- `--embedded`: the embedded default (SQLite, one process, no Redis).
+
+The load tool is `ab` (Apache Bench, Debian's apache2-utils): one `ab` per URL of the mix, all
+at once, keep-alive on (`-k`, as browsers do), for `--duration` seconds. The chat load is
+bench/chat_load.py against the same server processes. It prints, per URL and per kind (cached
+page, directory search): requests/s, failed and non-2xx, p99; the chat's delivery p99 and loss;
+the most PostgreSQL connections seen; the staff login and console during the spike; and the
+metrics an operator would see. Example (the figures in docs/benchmarks.md):
+
+    python -m bench.public_load --clients 200 --duration 60 --nginx --chat-pairs 100
+    python -m bench.public_load --embedded --clients 50 --duration 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.chatclient import staff_login  # noqa: E402
+from bench.nginx_front import NginxFront, free_port  # noqa: E402
+
+# The mix: pages the same for every visitor (cached), and directory searches (dynamic).
+CACHED = ["/", "/parents/", "/info/parents-signals/", "/help/", "/self-check/parents/"]
+SEARCHES = [
+    "/help/?need=talk&postcode=8011AB",
+    "/help/?need=advice&audience=parents&postcode=1012AB",
+    "/help/?need=care&postcode=9711AA",
+]
+SEARCH_SHARE = 0.3  # of the clients
+
+
+@dataclass
+class AbResult:
+    url: str
+    kind: str
+    clients: int
+    requests: int = 0
+    failed: int = 0
+    non_2xx: int = 0
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+
+
+def run_ab(base: str, path: str, kind: str, clients: int, duration: int) -> AbResult:
+    result = AbResult(url=path, kind=kind, clients=clients)
+    out = subprocess.run(
+        [
+            "ab",
+            "-q",
+            "-k",
+            "-r",
+            "-t",
+            str(duration),
+            "-n",
+            "100000000",
+            "-c",
+            str(clients),
+            f"{base}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+
+    def number(pattern: str) -> float:
+        found = re.search(pattern, out)
+        return float(found.group(1)) if found else 0.0
+
+    result.requests = int(number(r"Complete requests:\s+(\d+)"))
+    result.failed = int(number(r"Failed requests:\s+(\d+)"))
+    result.non_2xx = int(number(r"Non-2xx responses:\s+(\d+)"))
+    result.rps = number(r"Requests per second:\s+([\d.]+)")
+    result.p50_ms = number(r"\n\s+50%\s+(\d+)")
+    result.p99_ms = number(r"\n\s+99%\s+(\d+)")
+    result.max_ms = number(r"100%\s+(\d+)")
+    if not result.requests:
+        print(out, file=sys.stderr)
+    return result
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "vangnet.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+
+
+def prepare(directory: Path, embedded: bool) -> tuple[dict[str, str], str | None]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.pop("REDIS_URL", None)
+    env.update(
+        VANGNET_DATA_DIR=str(directory / "data"),
+        VANGNET_HTTPS="0",
+        VANGNET_LOG_LEVEL="warning",
+        VANGNET_CHAT_OPENING_HOURS="",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    database_name = None
+    if not embedded:
+        import psycopg
+        from cryptography.fernet import Fernet
+        from psycopg import sql
+
+        admin = os.environ["VANGNET_TEST_DATABASE_URL"]
+        database_name = f"vangnet_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database_name)))
+        env.update(
+            DATABASE_URL=admin.rsplit("/", 1)[0] + "/" + database_name,
+            REDIS_URL=os.environ["VANGNET_TEST_REDIS_URL"],
+            VANGNET_CHANNEL_PREFIX=f"bench{uuid.uuid4().hex[:6]}",
+            SECRET_KEY=secrets.token_urlsafe(48),
+            VANGNET_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        )
+    else:
+        env["VANGNET_MANIFEST_STATIC"] = "0"
+    cli(env, "migrate", "--noinput", "-v", "0")
+    cli(env, "demo-data", "--if-empty")
+    if not embedded:
+        cli(env, "collectstatic", "--noinput", "-v", "0")
+    return env, database_name
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(os.environ["VANGNET_TEST_DATABASE_URL"], autocommit=True) as conn:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        conn.execute(drop.format(sql.Identifier(name)))
+
+
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+def connection_sampler(env: dict[str, str], stop: threading.Event, seen: list[int]) -> None:
+    """The most connections to the benchmark database at any moment (bounded by the pool)."""
+    import psycopg
+
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    with psycopg.connect(os.environ["VANGNET_TEST_DATABASE_URL"], autocommit=True) as conn:
+        while not stop.is_set():
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)
+            ).fetchone()
+            seen.append(int(row[0]) if row else 0)
+            stop.wait(0.5)
+
+
+def staff_during_spike(env: dict[str, str], base: str, results: dict[str, Any]) -> None:
+    """A counsellor logs in and opens the console while the spike runs."""
+    script = (
+        "from vangnet.accounts.models import User;"
+        "from vangnet.accounts.services import current_totp;"
+        "print(current_totp(User.objects.get(username='anna')))"
+    )
+    try:
+        code = cli(env, "shell", "-c", script).strip().splitlines()[-1]
+        started = time.monotonic()
+        session = staff_login(base, "anna", "vangnet-demo-2026", code)
+        request = urllib.request.Request(  # noqa: S310
+            f"{base}/staff/chat/", headers={"Cookie": f"sessionid={session}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            results["staff"] = {
+                "console_status": answer.status,
+                "login_and_console_s": round(time.monotonic() - started, 2),
+            }
+    except Exception as error:
+        results["staff"] = {"error": repr(error)}
+
+
+def scrape(port: int) -> dict[str, float]:
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()  # noqa: S310
+    wanted = (
+        "vangnet_http_requests_total",
+        "vangnet_page_cache_total",
+        "vangnet_db_pool",
+        "vangnet_busy_pages_total",
+        "vangnet_chat_messages_stored_total",
+    )
+    figures: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith(wanted):
+            name, _, value = line.rpartition(" ")
+            figures[name] = float(value)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--embedded", action="store_true")
+    parser.add_argument("--nginx", action="store_true", help="nginx (the sample) in front")
+    parser.add_argument("--chat-pairs", type=int, default=0, help="chat load during the spike")
+    parser.add_argument("--chat-rate", type=float, default=0.5)
+    parser.add_argument("--json", type=Path, help="append the results as one JSON line here")
+    options = parser.parse_args()
+
+    directory = Path(tempfile.mkdtemp(prefix="vangnet-public-load-"))
+    env, database_name = prepare(directory, options.embedded)
+    if options.nginx:
+        # Behind nginx's TLS, as in production: X-Forwarded-Proto is trusted, so a staff login
+        # through nginx passes the CSRF origin check; the servers do not redirect themselves.
+        env.update(VANGNET_HTTPS="1", VANGNET_SSL_REDIRECT="0")
+    port, metrics_port = free_port(), free_port()
+    front: NginxFront | None = None
+    if options.nginx:
+        front = NginxFront(
+            directory / "nginx",
+            [port],
+            static_root=directory / "data" / "static",
+            rate_per_second=1_000_000,
+        )
+        # nginx passes `Host` without the port (right for 443); the login's Origin has it.
+        env["CSRF_TRUSTED_ORIGINS"] = front.url
+    workers = 1 if options.embedded else options.workers
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vangnet.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--metrics-port",
+            str(metrics_port),
+        ],
+        env=env,
+        stdout=(directory / "server.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    results: dict[str, Any] = {
+        "clients": options.clients,
+        "duration": options.duration,
+        "mode": "embedded" if options.embedded else "production",
+        "workers": workers,
+        "nginx": options.nginx,
+    }
+    try:
+        wait_for(port)
+        base = f"http://127.0.0.1:{port}"
+        if front:
+            front.start()
+            base = front.url
+            os.environ["SSL_CERT_FILE"] = str(front.cert)  # the staff login trusts it
+        for path in CACHED + SEARCHES:  # warm up: every page rendered and cached once
+            run_ab(base, path, "warm", 1, 1)
+        search_clients = round(options.clients * SEARCH_SHARE)
+        cached_clients = options.clients - search_clients
+        plan = [(p, "cached", cached_clients // len(CACHED)) for p in CACHED] + [
+            (p, "search", search_clients // len(SEARCHES)) for p in SEARCHES
+        ]
+        stop = threading.Event()
+        connections: list[int] = []
+        sampler = None
+        if not options.embedded:
+            sampler = threading.Thread(target=connection_sampler, args=(env, stop, connections))
+            sampler.start()
+        chat = None
+        if options.chat_pairs:
+            chat_json = directory / "chat.json"
+            chat = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.chat_load",
+                    "--url",
+                    f"http://127.0.0.1:{port}",
+                    "--pairs",
+                    str(options.chat_pairs),
+                    "--rate",
+                    str(options.chat_rate),
+                    "--duration",
+                    str(options.duration),
+                    "--json",
+                    str(chat_json),
+                ],
+                env=env | {"DJANGO_SETTINGS_MODULE": "vangnet.settings"},
+                cwd=REPO,
+                stdout=(directory / "chat.log").open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+            time.sleep(8)  # the chat load prepares its pairs first
+        ab_results: list[AbResult] = []
+        threads = [
+            threading.Thread(
+                target=lambda p=p, k=k, c=c: ab_results.append(
+                    run_ab(base, p, k, c, options.duration)
+                )
+            )
+            for p, k, c in plan
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(min(15, options.duration / 3))
+        staff_during_spike(env, base, results)
+        for thread in threads:
+            thread.join()
+        stop.set()
+        if sampler:
+            sampler.join()
+        if chat:
+            chat.wait(timeout=options.duration + 120)
+            lines = (
+                (directory / "chat.json").read_text().splitlines()
+                if (directory / "chat.json").exists()
+                else []
+            )
+            results["chat"] = (
+                json.loads(lines[-1])["vangnet"]
+                if lines
+                else {"error": (directory / "chat.log").read_text()[-2000:]}
+            )
+        results["pages"] = [vars(r) for r in sorted(ab_results, key=lambda r: (r.kind, r.url))]
+        for kind in ("cached", "search"):
+            rows = [r for r in ab_results if r.kind == kind]
+            results[kind] = {
+                "rps": round(sum(r.rps for r in rows), 1),
+                "requests": sum(r.requests for r in rows),
+                "failed": sum(r.failed for r in rows),
+                "non_2xx": sum(r.non_2xx for r in rows),
+                "p99_ms_worst": max((r.p99_ms for r in rows), default=0),
+            }
+        results["max_db_connections"] = max(connections, default=None)
+        results["metrics"] = scrape(metrics_port)
+        log = (directory / "server.log").read_text(errors="replace")
+        results["tracebacks_in_server_log"] = log.count("Traceback")
+    finally:
+        if front:
+            front.stop()
+        server.terminate()
+        server.wait(30)
+        if database_name:
+            drop_database(database_name)
+    print(json.dumps(results, indent=2))
+    if options.json:
+        with options.json.open("a") as out:
+            out.write(json.dumps(results) + "\n")
+
+
+if __name__ == "__main__":
+    main()
