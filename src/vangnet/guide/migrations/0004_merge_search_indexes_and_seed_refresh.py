@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guide', '0003_directory_search_indexes'),
-        ('guide', '0003_refresh_seed_content'),
+        ("guide", "0003_directory_search_indexes"),
+        ("guide", "0003_refresh_seed_content"),
     ]
 
-    operations = [
-    ]
+    operations = []
