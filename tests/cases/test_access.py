@@ -168,6 +168,7 @@ def test_every_url_for_the_holder_of_the_case(url_kwargs, worker_client):
             "emergency_review",
             "meldcode_overview",
             "erasure_requests",
+            "decide_erasure",
         }:
             continue
         got = worker_client.get(url)
