@@ -59,6 +59,7 @@ class _Cue:
     pattern: re.Pattern[str]
     negation_inside: bool  # the pattern itself speaks of "niet": a negation is its meaning
     recent: bool  # the pattern carries its own time ("net verkracht"): past tense is no discount
+    needs_now: bool  # only acute when its clause says now/tonight ("moet ... klanten")
 
 
 class TriageRules:
@@ -91,6 +92,7 @@ class TriageRules:
                         pattern=compile_pattern(source, macros),
                         negation_inside=bool(self.negation.search(source)),
                         recent=bool(group.get("recent", False)),
+                        needs_now=bool(group.get("needs_now", False)),
                     )
                 )
         prechat = data["prechat"]
@@ -128,7 +130,11 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in bounds if e > s]
 
 
-def _factor(book: TriageRules, cue: _Cue, clause: str, before: str, matched: str) -> float:
+def _factor(
+    book: TriageRules, cue: _Cue, clause: str, part: str, before: str, matched: str
+) -> float:
+    """How much a cue counts where it was found: `part` is its comma-separated piece of the
+    clause, where the time markers are read ("vorige week weg, nu is ze terug")."""
     factor = 1.0
     negated_before = bool(book.negation.search(" ".join(before.split()[-2:])))
     negated_inside = not cue.negation_inside and bool(book.negation.search(matched))
@@ -138,15 +144,13 @@ def _factor(book: TriageRules, cue: _Cue, clause: str, before: str, matched: str
         factor *= book.factors["hypothetical"]
     if book.ordinary.search(clause):  # "ik moet vanavond werken bij de Albert Heijn"
         factor *= book.factors["ordinary"]
-    now = bool(book.present_strong.search(clause))
+    now = bool(book.present_strong.search(part))
+    if cue.needs_now and not (now or book.present_strong.search(clause)):
+        factor *= book.factors["past_weak"] * 0.5
     if not now:
-        if book.past_strong.search(clause):
+        if book.past_strong.search(part):
             factor *= book.factors["past_strong"]
-        elif (
-            not cue.recent
-            and book.past_weak.search(clause)
-            and not book.present_weak.search(clause)
-        ):
+        elif not cue.recent and book.past_weak.search(part) and not book.present_weak.search(part):
             factor *= book.factors["past_weak"]
     return factor
 
@@ -165,7 +169,10 @@ def score(text: str, prechat: str | None = None) -> TriageResult:
             start, end = clauses[max(bisect_right(starts, match.start()) - 1, 0)]
             clause = masked[start:end]
             before = masked[start : match.start()]
-            weight = cue.weight * _factor(book, cue, clause, before, match.group(0))
+            part_start = masked.rfind(",", start, match.start()) + 1 or start
+            part_end = masked.find(",", match.end(), end)
+            part = masked[max(part_start, start) : part_end if part_end >= 0 else end]
+            weight = cue.weight * _factor(book, cue, clause, part, before, match.group(0))
             held = best.get(cue.category)
             if held is not None and held.weight >= weight:
                 continue
