@@ -70,11 +70,17 @@ def find_words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
             position = match.start() + 1
 
 
-def compile_any(patterns: list[str], macros: Mapping[str, str]) -> re.Pattern[str]:
-    """One regular expression matching any of the patterns (fast for long lists)."""
+def compile_any(
+    patterns: list[str], macros: Mapping[str, str], *, anchored: bool = True
+) -> re.Pattern[str]:
+    """One regular expression matching any of the patterns (fast for long lists).
+
+    `anchored=False` leaves the word-start check to the caller (see `find_words`), which lets
+    the engine skip ahead on first letters: for lists scanned over whole messages."""
     if not patterns:
         return re.compile(r"(?!x)x")
-    parts = [rf"(?<!\w){translate(p, macros)}" for p in patterns]
+    start = r"(?<!\w)" if anchored else ""
+    parts = [rf"{start}{translate(p, macros)}" for p in patterns]
     try:
         return re.compile("|".join(parts))
     except re.error as error:
