@@ -8,6 +8,16 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
+
+# Commands speak the site's language (Dutch by default); these tests read the English.
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
 
 
 def run(command: str, lines: list[str], *args: str) -> tuple[list[dict], str, str | None]:

@@ -113,4 +113,4 @@ def test_kept_rates_per_question(staff_client, make_staff):
     rows = {row.key: row for row in kept_rates()}
     assert (rows["recruitment_platform"].suggested, rows["recruitment_platform"].kept) == (1, 1)
     assert (rows["role"].suggested, rows["role"].kept) == (1, 0)
-    assert "No trained suggestion model" in page.content.decode()
+    assert "Geen getraind model" in page.content.decode()  # Dutch first

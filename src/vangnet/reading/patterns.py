@@ -3,7 +3,8 @@
 A pattern is a regular expression over the normal form (see `text.py`), with four additions:
 - `{NAME}` inserts a macro from the same file (e.g. `{MY}` = mijn|mn|m'n|me);
 - a space stands for one or more spaces or commas;
-- `~` stands for a gap of up to three words ("wil ~ dood" = "wil echt gewoon dood");
+- `~` stands for a gap of up to three words ("wil ~ dood" = "wil echt gewoon dood"), `~~` for
+  up to six;
 - `*` after a letter or `)` means "any word ending" (`verkracht*`, `foto*` = foto's); it is
   never a quantifier.
 Every pattern ends at a word boundary; `starts_at_word` checks the start, which is left out
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Mapping
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 # A gap never crosses the end of a sentence: cues are read within one clause.
 _GAP = r"(?:[\s,]+[^\s,.!?;]+){0,3}[\s,]+"
+_WIDE_GAP = r"(?:[\s,]+[^\s,.!?;]+){0,6}[\s,]+"
 
 
 class PatternError(ValueError):
@@ -38,7 +40,8 @@ def expand(pattern: str, macros: Mapping[str, str]) -> str:
 def translate(pattern: str, macros: Mapping[str, str]) -> str:
     body = expand(pattern, macros)
     body = re.sub(r"(?<=[\w)])\*", lambda _m: r"[\w']*", body)
-    body = body.replace(" ~ ", "\0").replace(" ", r"[\s,]+").replace("\0", _GAP)
+    body = body.replace(" ~~ ", "\1").replace(" ~ ", "\0").replace(" ", r"[\s,]+")
+    body = body.replace("\0", _GAP).replace("\1", _WIDE_GAP)
     return rf"(?:{body})(?!\w)"
 
 
@@ -67,11 +70,17 @@ def find_words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
             position = match.start() + 1
 
 
-def compile_any(patterns: list[str], macros: Mapping[str, str]) -> re.Pattern[str]:
-    """One regular expression matching any of the patterns (fast for long lists)."""
+def compile_any(
+    patterns: list[str], macros: Mapping[str, str], *, anchored: bool = True
+) -> re.Pattern[str]:
+    """One regular expression matching any of the patterns (fast for long lists).
+
+    `anchored=False` leaves the word-start check to the caller (see `find_words`), which lets
+    the engine skip ahead on first letters: for lists scanned over whole messages."""
     if not patterns:
         return re.compile(r"(?!x)x")
-    parts = [rf"(?<!\w){translate(p, macros)}" for p in patterns]
+    start = r"(?<!\w)" if anchored else ""
+    parts = [rf"{start}{translate(p, macros)}" for p in patterns]
     try:
         return re.compile("|".join(parts))
     except re.error as error:

@@ -59,6 +59,7 @@ class _Cue:
     pattern: re.Pattern[str]
     negation_inside: bool  # the pattern itself speaks of "niet": a negation is its meaning
     recent: bool  # the pattern carries its own time ("net verkracht"): past tense is no discount
+    needs_now: bool  # only acute when its clause says now/tonight ("moet ... klanten")
 
 
 class TriageRules:
@@ -66,7 +67,7 @@ class TriageRules:
         macros = data["macros"]
         self.version: str = data["version"]
         self.threshold: float = data["threshold"]
-        self.figures = compile_any(data["figures_of_speech"], macros)
+        self.figures = compile_any(data["figures_of_speech"], macros, anchored=False)
         self.past_strong = compile_any(data["past"]["strong"], macros)
         self.past_weak = compile_any(data["past"]["weak"], macros)
         self.present_strong = compile_any(data["present"]["strong"], macros)
@@ -91,6 +92,7 @@ class TriageRules:
                         pattern=compile_pattern(source, macros),
                         negation_inside=bool(self.negation.search(source)),
                         recent=bool(group.get("recent", False)),
+                        needs_now=bool(group.get("needs_now", False)),
                     )
                 )
         prechat = data["prechat"]
@@ -116,7 +118,13 @@ def rules() -> TriageRules:
 
 def _mask(norm: str, pattern: re.Pattern[str]) -> str:
     """Blank out figures of speech, keeping every other character where it was."""
-    return pattern.sub(lambda m: " " * len(m.group(0)), norm)
+    pieces, position = [], 0
+    for match in find_words(pattern, norm):
+        pieces.append(norm[position : match.start()])
+        pieces.append(" " * (match.end() - match.start()))
+        position = match.end()
+    pieces.append(norm[position:])
+    return "".join(pieces)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -128,25 +136,41 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in bounds if e > s]
 
 
-def _factor(book: TriageRules, cue: _Cue, clause: str, before: str, matched: str) -> float:
+class _Seen:
+    """Whether a marker list occurs in a piece of text, remembered for one message: a long
+    message has many cues in the same clause, and the markers need reading only once."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[int, str], bool] = {}
+
+    def __call__(self, pattern: re.Pattern[str], text: str) -> bool:
+        key = (id(pattern), text)
+        if key not in self.found:
+            self.found[key] = pattern.search(text) is not None
+        return self.found[key]
+
+
+def _factor(
+    book: TriageRules, cue: _Cue, clause: str, part: str, before: str, matched: str, seen: _Seen
+) -> float:
+    """How much a cue counts where it was found: `part` is its comma-separated piece of the
+    clause, where the time markers are read ("vorige week weg, nu is ze terug")."""
     factor = 1.0
     negated_before = bool(book.negation.search(" ".join(before.split()[-2:])))
     negated_inside = not cue.negation_inside and bool(book.negation.search(matched))
     if negated_before or negated_inside:
         factor *= book.factors["negation"]
-    if book.hypothetical.search(clause):
+    if seen(book.hypothetical, clause):
         factor *= book.factors["hypothetical"]
-    if book.ordinary.search(clause):  # "ik moet vanavond werken bij de Albert Heijn"
+    if seen(book.ordinary, clause):  # "ik moet vanavond werken bij de Albert Heijn"
         factor *= book.factors["ordinary"]
-    now = bool(book.present_strong.search(clause))
+    now = seen(book.present_strong, part)
+    if cue.needs_now and not (now or seen(book.present_strong, clause)):
+        factor *= book.factors["past_weak"] * 0.5
     if not now:
-        if book.past_strong.search(clause):
+        if seen(book.past_strong, part):
             factor *= book.factors["past_strong"]
-        elif (
-            not cue.recent
-            and book.past_weak.search(clause)
-            and not book.present_weak.search(clause)
-        ):
+        elif not cue.recent and seen(book.past_weak, part) and not seen(book.present_weak, part):
             factor *= book.factors["past_weak"]
     return factor
 
@@ -160,12 +184,16 @@ def score(text: str, prechat: str | None = None) -> TriageResult:
     clauses = _clauses(masked)
     starts = [start for start, _end in clauses]
     best: dict[str, Reason] = {}
+    seen = _Seen()
     for cue in book.cues:
         for match in find_words(cue.pattern, masked):
             start, end = clauses[max(bisect_right(starts, match.start()) - 1, 0)]
             clause = masked[start:end]
             before = masked[start : match.start()]
-            weight = cue.weight * _factor(book, cue, clause, before, match.group(0))
+            part_start = masked.rfind(",", start, match.start()) + 1 or start
+            part_end = masked.find(",", match.end(), end)
+            part = masked[max(part_start, start) : part_end if part_end >= 0 else end]
+            weight = cue.weight * _factor(book, cue, clause, part, before, match.group(0), seen)
             held = best.get(cue.category)
             if held is not None and held.weight >= weight:
                 continue
