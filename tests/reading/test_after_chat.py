@@ -84,10 +84,18 @@ def test_the_copy_is_encrypted_at_rest(make_staff):
 
 
 def test_a_failed_reading_is_retried_and_stays_visible(make_staff):
+    from prometheus_client import REGISTRY
+
     from vangnet.reading.tasks import read_conversation
 
+    def failures() -> float:
+        labels = {"task": "read_conversation"}
+        return REGISTRY.get_sample_value("vangnet_task_failures_total", labels) or 0.0
+
+    before = failures()
     read_conversation.enqueue(987654)  # no such chat: the reading fails
     work()
+    assert failures() == before + 1  # the operator's metrics count it
     results = list(DBTaskResult.objects.order_by("enqueued_at"))
     assert results[0].status == "FAILED"
     assert results[0].exception_class_path.endswith("DoesNotExist")

@@ -18,11 +18,13 @@ def read_conversation(context: TaskContext, conversation_pk: int, attempt: int =
     A failed run stays FAILED in the task results (admin: Django Tasks DB) and on the reading
     itself; the retry is a new task run a minute later, so the failure remains visible.
     """
+    from vangnet.core import metrics
     from vangnet.reading import services
 
     try:
         services.read(conversation_pk)
     except Exception as error:
+        metrics.task_failed("read_conversation")
         services.record_failure(conversation_pk, error, attempt)
         if attempt < MAX_ATTEMPTS:
             read_conversation.using(run_after=timezone.now() + timedelta(minutes=attempt)).enqueue(
