@@ -123,10 +123,12 @@ def unblock(username: str) -> int:
     return LoginThrottle.objects.filter(key=_key(username, "")).delete()[0]
 
 
-def blocked_response(request: HttpRequest, form: Any) -> HttpResponse:
+def blocked_response(
+    request: HttpRequest, form: Any, template: str = "accounts/login.html"
+) -> HttpResponse:
     return render(
         request,
-        "accounts/login.html",
+        template,
         {
             "form": form,
             "locked_out": True,

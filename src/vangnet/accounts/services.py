@@ -51,6 +51,17 @@ def create_staff(
     return NewStaff(user=user, device=device)
 
 
+@transaction.atomic
+def replace_second_factor(user: User) -> TOTPDevice:
+    """A lost or compromised authenticator: remove every device, give one new confirmed device.
+
+    Removing them is recorded and ends the user's sessions and consoles (accounts.changes);
+    the new key is shown once, to whoever runs the command, to hand over in person."""
+    for device in TOTPDevice.objects.filter(user=user):
+        device.delete()  # one by one, so each removal is recorded
+    return TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+
+
 def current_totp(user: User, *, steps_ahead: int = 0) -> str:
     """The code the user's authenticator app shows now (for the demo `vangnet totp` command).
 

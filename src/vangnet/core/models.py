@@ -39,6 +39,8 @@ class AccessLogEntry(models.Model):
         EXPORT = "export", _("Data exported")
         ADMIN_READ = "admin.read", _("Records read in the admin")
         ACCESS_DENIED = "access.denied", _("Access refused by the policy")
+        STAFF_LOGIN = "staff.login", _("Logged in")
+        STAFF_LOGOUT = "staff.logout", _("Logged out")
 
     at = models.DateTimeField(_("when (UTC)"), auto_now_add=True, db_index=True)
     event = models.CharField(_("what happened"), max_length=40, choices=Event.choices)

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Any, TextIO, cast
+from typing import Any
 
-import segno
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from vangnet.accounts.enrolment import print_enrolment
 from vangnet.accounts.models import User
 from vangnet.accounts.services import create_staff
 from vangnet.core.access import COMMAND_LINE, Action, require
@@ -51,6 +51,5 @@ class Command(BaseCommand):
             organisation=options["organisation"],
             email=options["email"],
         )
-        self.stdout.write(f"Created {username}. Scan this code with an authenticator app:")
-        segno.make(staff.provisioning_uri).terminal(out=cast(TextIO, self.stdout), compact=True)
-        self.stdout.write(staff.provisioning_uri)
+        self.stdout.write(f"Created {username}.")
+        print_enrolment(self.stdout, staff.provisioning_uri)
