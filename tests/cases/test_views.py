@@ -102,14 +102,27 @@ def test_a_future_date_is_refused_with_a_clear_message(worker_client, make_case)
 def test_search_before_create(worker_client, make_case):
     existing = make_case(name="Lisa Jansen")
     url = reverse("cases:new_case")
-    found = worker_client.get(url, {"name": "lisa", "date_of_birth": "2000-01-01"})
+    found = worker_client.post(
+        url, {"step": "search", "name": "lisa", "date_of_birth": "2000-01-01"}
+    )
     assert existing.reference in found.content.decode()
+    assert Case.objects.count() == 1  # searching creates nothing
     data = {"name": "Lisa de Boer", "date_of_birth": born_years_ago(15).isoformat()}
-    unchecked = worker_client.post(f"{url}?name=x", data)
+    unchecked = worker_client.post(url, data)
     assert unchecked.status_code == 200 and Case.objects.count() == 1
     created = worker_client.post(url, {**data, "checked_duplicates": "on"})
     assert created.status_code == 302
     assert Case.objects.count() == 2
+
+
+def test_a_typed_name_never_stands_in_a_url(worker_client, make_case):
+    """Searches are POSTs: no name in the address bar, the server's log or a Referer."""
+    make_case(name="Lisa Jansen")
+    for name in ("cases:caseload", "cases:new_case"):
+        page = worker_client.get(reverse(name)).content.decode()
+        assert 'method="get"' not in page
+    found = worker_client.post(reverse("cases:caseload"), {"q": "Lisa"})
+    assert "Lisa Jansen" in found.content.decode()
 
 
 def test_open_a_case_from_a_chat_consent(worker_client, conversation, counsellor):

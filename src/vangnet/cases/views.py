@@ -113,7 +113,8 @@ def _handle(
 @staff_view(Action.CASE_WORK)
 def caseload(request: HttpRequest) -> HttpResponse:
     everyone = request.GET.get("all") == "1"
-    query = request.GET.get("q", "").strip()[:100]
+    # A typed name travels in the body, never in the URL (logs, history, Referer: ASVS 14.2.1).
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
     rows = selectors.caseload(user=request.user, everyone=everyone, query=query)
     consents = selectors.pending_chat_consents().count()
     return render(
@@ -125,9 +126,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 def new_case(request: HttpRequest) -> HttpResponse:
-    """Search first; the create form appears with the search results."""
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    search = forms.CaseSearchForm(data)
+    """Search first; the create form appears with the search results.
+
+    Both steps are POSTs, so the name and date of birth never stand in a URL (ASVS 14.2.1)."""
+    searching = request.POST.get("step") == "search"
+    search = forms.CaseSearchForm(request.POST if request.method == "POST" else None)
     matches: list[Case] | None = None
     create = None
     if search.is_valid():
@@ -136,10 +139,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
             date_of_birth=search.cleaned_data["date_of_birth"],
             user=request.user,
         )
-        create = forms.NewCaseForm(
-            request.POST if request.method == "POST" else None, initial=search.cleaned_data
-        )
-    if request.method == "POST" and create is not None and create.is_valid():
+        create = forms.NewCaseForm(None if searching else request.POST, initial=search.cleaned_data)
+    if not searching and create is not None and create.is_valid():
         d = create.cleaned_data
         try:
             case = services.open_case(
