@@ -18,6 +18,7 @@ from typing import Any
 
 from vangnet.reading import wordlists
 from vangnet.reading.patterns import compile_any, compile_pattern, find_words
+from vangnet.reading.spelling import Speller, load_lexicon
 from vangnet.reading.text import Normalised, normalise
 
 MAX_CHARS = 4000
@@ -75,7 +76,11 @@ class TriageRules:
         self.negation = compile_any(data["negation"], macros)
         self.hypothetical = compile_any(data["hypothetical"], macros)
         self.ordinary = compile_any(data["ordinary"], macros)
+        self.habitual = compile_any(data["habitual"], macros)
+        self.resolved = compile_any(data["resolved"], macros)
         self.factors = {
+            "habitual": float(data["habitual_factor"]),
+            "resolved": float(data["resolved_factor"]),
             "hypothetical": float(data["hypothetical_factor"]),
             "past_strong": float(data["past_strong_factor"]),
             "past_weak": float(data["past_weak_factor"]),
@@ -95,6 +100,8 @@ class TriageRules:
                         needs_now=bool(group.get("needs_now", False)),
                     )
                 )
+        sources = [p for group in data["cues"] for p in group["patterns"]]
+        self.speller = Speller.from_patterns([*sources, *macros.values()], data["spelling"])
         prechat = data["prechat"]
         self.prechat_weights = {"yes": float(prechat["yes"]), "unsure": float(prechat["unsure"])}
         self.prechat_yes = {w.lower() for w in prechat["yes_words"]}
@@ -113,6 +120,9 @@ class TriageRules:
 
 @cache
 def rules() -> TriageRules:
+    """The compiled word lists and the spelling lexicon: loaded once per process, at start-up
+    (`asgi.py`, `prepare-reading`), because the triage sits in the path of starting a chat."""
+    load_lexicon()
     return TriageRules(wordlists.load("triage.json"))
 
 
@@ -164,6 +174,8 @@ def _factor(
         factor *= book.factors["hypothetical"]
     if seen(book.ordinary, clause):  # "ik moet vanavond werken bij de Albert Heijn"
         factor *= book.factors["ordinary"]
+    if seen(book.habitual, clause):  # "ik voel me soms onveilig": a state, not tonight
+        factor *= book.factors["habitual"]
     now = seen(book.present_strong, part)
     if cue.needs_now and not (now or seen(book.present_strong, clause)):
         factor *= book.factors["past_weak"] * 0.5
@@ -179,8 +191,10 @@ def score(text: str, prechat: str | None = None) -> TriageResult:
     """Score one message (and the optional answer to "Ben je nu in gevaar?")."""
     book = rules()
     text = text[:MAX_CHARS]
-    normal: Normalised = normalise(text)
+    normal: Normalised = book.speller.rewrite(normalise(text))
     masked = _mask(normal.text, book.figures)
+    # "... maar ze is weer thuis", "... nu gaat het weer": the danger has passed.
+    resolved = book.factors["resolved"] if book.resolved.search(masked) else 1.0
     clauses = _clauses(masked)
     starts = [start for start, _end in clauses]
     best: dict[str, Reason] = {}
@@ -193,7 +207,8 @@ def score(text: str, prechat: str | None = None) -> TriageResult:
             part_start = masked.rfind(",", start, match.start()) + 1 or start
             part_end = masked.find(",", match.end(), end)
             part = masked[max(part_start, start) : part_end if part_end >= 0 else end]
-            weight = cue.weight * _factor(book, cue, clause, part, before, match.group(0), seen)
+            factor = _factor(book, cue, clause, part, before, match.group(0), seen)
+            weight = cue.weight * factor * resolved
             held = best.get(cue.category)
             if held is not None and held.weight >= weight:
                 continue
