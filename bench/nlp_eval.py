@@ -63,7 +63,9 @@ def load_triage_jsonl(path: Path) -> list[tuple[bool, str]]:
             row = json.loads(line)
             text, acute = row["text"], row["acute"]
         except (ValueError, TypeError, KeyError):
-            raise SystemExit(f"{path}: line {number}: expected {{'text': ..., 'acute': ...}}")
+            raise SystemExit(
+                f"{path}: line {number}: expected {{'text': ..., 'acute': ...}}"
+            ) from None
         if not isinstance(text, str) or not isinstance(acute, bool):
             raise SystemExit(f"{path}: line {number}: 'text' must be text, 'acute' true or false")
         rows.append((acute, text))
