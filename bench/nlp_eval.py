@@ -235,7 +235,7 @@ FEATURES = {"triage": eval_triage, "suggest": eval_suggestions, "deidentify": ev
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feature", choices=sorted(FEATURES), action="append")
-    parser.add_argument("--split", choices=["dev", "dev_b", "dev_c", "heldout"], action="append")
+    parser.add_argument("--split", choices=["dev", "dev_b", "dev_c", "dev_d", "heldout"], action="append")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument(
         "--file", type=Path, help="triage only: a JSON-lines file of {text, acute} rows"
@@ -247,8 +247,8 @@ def main() -> None:
         print("triage      " + args.file.name + " " + _shown(figures))
         return
     for feature in args.feature or list(FEATURES):
-        for split in args.split or ["dev", "dev_b", "dev_c", "heldout"]:
-            if split in ("dev_b", "dev_c") and feature != "triage":
+        for split in args.split or ["dev", "dev_b", "dev_c", "dev_d", "heldout"]:
+            if split in ("dev_b", "dev_c", "dev_d") and feature != "triage":
                 continue
             figures = FEATURES[feature](split, args.show_errors)
             print(f"{feature:<11} {split:<8} {_shown(figures)}")
