@@ -235,7 +235,9 @@ FEATURES = {"triage": eval_triage, "suggest": eval_suggestions, "deidentify": ev
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feature", choices=sorted(FEATURES), action="append")
-    parser.add_argument("--split", choices=["dev", "dev_b", "dev_c", "dev_d", "heldout"], action="append")
+    parser.add_argument(
+        "--split", choices=["dev", "dev_b", "dev_c", "dev_d", "heldout"], action="append"
+    )
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument(
         "--file", type=Path, help="triage only: a JSON-lines file of {text, acute} rows"
