@@ -236,7 +236,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feature", choices=sorted(FEATURES), action="append")
     parser.add_argument(
-        "--split", choices=["dev", "dev_b", "dev_c", "dev_d", "heldout"], action="append"
+        "--split", choices=["dev", "dev_b", "dev_c", "dev_d", "dev_e", "heldout"], action="append"
     )
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument(
@@ -249,8 +249,8 @@ def main() -> None:
         print("triage      " + args.file.name + " " + _shown(figures))
         return
     for feature in args.feature or list(FEATURES):
-        for split in args.split or ["dev", "dev_b", "dev_c", "dev_d", "heldout"]:
-            if split in ("dev_b", "dev_c", "dev_d") and feature != "triage":
+        for split in args.split or ["dev", "dev_b", "dev_c", "dev_d", "dev_e", "heldout"]:
+            if split in ("dev_b", "dev_c", "dev_d", "dev_e") and feature != "triage":
                 continue
             figures = FEATURES[feature](split, args.show_errors)
             print(f"{feature:<11} {split:<8} {_shown(figures)}")
