@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from vangnet.reading import wordlists
-from vangnet.reading.patterns import compile_any, compile_pattern, find_words
+from vangnet.reading.patterns import compile_any, compile_pattern, find_words, required_strings
 from vangnet.reading.spelling import Speller, load_lexicon
 from vangnet.reading.text import Normalised, normalise
 
@@ -61,6 +61,7 @@ class _Cue:
     negation_inside: bool  # the pattern itself speaks of "niet": a negation is its meaning
     recent: bool  # the pattern carries its own time ("net verkracht"): past tense is no discount
     needs_now: bool  # only acute when its clause says now/tonight ("moet ... klanten")
+    needs: frozenset[str] | None  # a match contains one of these (None: unknown), see patterns.py
 
 
 class TriageRules:
@@ -90,11 +91,13 @@ class TriageRules:
         self.cues: list[_Cue] = []
         for group in data["cues"]:
             for source in group["patterns"]:
+                pattern = compile_pattern(source, macros)
                 self.cues.append(
                     _Cue(
                         category=group["category"],
                         weight=float(group["weight"]),
-                        pattern=compile_pattern(source, macros),
+                        pattern=pattern,
+                        needs=required_strings(pattern),
                         negation_inside=bool(self.negation.search(source)),
                         recent=bool(group.get("recent", False)),
                         needs_now=bool(group.get("needs_now", False)),
@@ -200,6 +203,8 @@ def score(text: str, prechat: str | None = None) -> TriageResult:
     best: dict[str, Reason] = {}
     seen = _Seen()
     for cue in book.cues:
+        if cue.needs is not None and not any(s in masked for s in cue.needs):
+            continue  # cannot match: skip the regular expression
         for match in find_words(cue.pattern, masked):
             start, end = clauses[max(bisect_right(starts, match.start()) - 1, 0)]
             clause = masked[start:end]
