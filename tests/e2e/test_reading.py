@@ -1,6 +1,7 @@
 """The reading tools in real browsers: the visitor flagged acute sees the 112 advice at once;
 the console shows the acute flag with its phrase and a counsellor lowers and raises it; the
-coding form opens with suggestions marked as suggested and their evidence one click away."""
+coding form opens with suggestions marked as suggested and their evidence one click away; the
+supervisor is alerted when an acute chat waits more than a minute."""
 
 from __future__ import annotations
 
@@ -143,3 +144,20 @@ def test_the_coding_form_marks_suggestions_and_shows_their_evidence_on_one_click
     # Not-suggested questions carry no mark.
     for fieldset in page.locator("fieldset.question:not(.suggested)").all():
         expect(fieldset.locator(".suggested-badge")).to_have_count(0)
+
+
+def test_the_supervisor_is_alerted_when_an_acute_chat_waits_more_than_a_minute(
+    browser: Browser, server: Server
+) -> None:
+    sara = console_on_duty(browser, server, "sara")  # supervisor
+    alert = sara.locator("#acute-alert")
+    visitor = start_chat(browser, server, "Iris", in_danger=True)
+    expect(sara.locator("#queue li", has_text="Iris")).to_have_class(re.compile(r"\bacute\b"))
+    expect(alert).to_be_hidden()  # not yet: it has waited less than a minute
+    expect(alert).to_be_visible(timeout=90_000)  # checked every 5 s in the console
+    expect(alert).not_to_be_empty()
+    visitor.once("dialog", lambda dialog: dialog.accept())
+    visitor.click("#end-button")
+    expect(alert).to_be_hidden(timeout=15_000)  # nobody acute waiting any more
+    for page in (visitor, sara):
+        page.context.close()
