@@ -5,6 +5,10 @@
 
 Sets live in bench/data/: `*_dev.*` were used to write and tune the word lists, `*_heldout.*`
 were written before tuning and are never used to change a rule (report them, do not fix them).
+Triage has a second development set, `triage_dev_b.txt` (the first round's held-out set, whose
+errors have been seen), and a fresh held-out set written on 2026-12-01 before that round's rule
+changes. `--file FILE` evaluates triage on any JSON-lines file of `{"text", "acute"}` rows, e.g.
+the counsellors' flag changes exported by `vangnet export-triage-feedback`.
 Triage: recall of acute, share of non-acute flagged, p50/p99 ms per message on one core.
 Times are CPU time of this process (time.process_time): on a machine shared with other work,
 wall-clock time measures the neighbours as much as the code.
@@ -37,12 +41,34 @@ def _setup() -> None:
 
 
 def load_triage(split: str) -> list[tuple[bool, str]]:
+    if split.endswith(".jsonl"):
+        return load_triage_jsonl(Path(split))
     rows = []
     for line in (DATA / f"triage_{split}.txt").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         label, text = line.split("|", 1)
         rows.append((label == "A", text))
+    return rows
+
+
+def load_triage_jsonl(path: Path) -> list[tuple[bool, str]]:
+    """`{"text": ..., "acute": true|false}` per line (what `vangnet export-triage-feedback`
+    writes); a line that is not such an object stops the evaluation with its line number."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, acute = row["text"], row["acute"]
+        except (ValueError, TypeError, KeyError):
+            raise SystemExit(
+                f"{path}: line {number}: expected {{'text': ..., 'acute': ...}}"
+            ) from None
+        if not isinstance(text, str) or not isinstance(acute, bool):
+            raise SystemExit(f"{path}: line {number}: 'text' must be text, 'acute' true or false")
+        rows.append((acute, text))
     return rows
 
 
@@ -197,23 +223,37 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
 
 
+def _shown(figures: dict[str, float]) -> str:
+    return ", ".join(
+        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
+    )
+
+
 FEATURES = {"triage": eval_triage, "suggest": eval_suggestions, "deidentify": eval_deidentify}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feature", choices=sorted(FEATURES), action="append")
-    parser.add_argument("--split", choices=["dev", "heldout"], action="append")
+    parser.add_argument(
+        "--split", choices=["dev", "dev_b", "dev_c", "dev_d", "dev_e", "heldout"], action="append"
+    )
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--file", type=Path, help="triage only: a JSON-lines file of {text, acute} rows"
+    )
     args = parser.parse_args()
     _setup()
+    if args.file is not None:
+        figures = eval_triage(str(args.file.resolve()), args.show_errors)
+        print("triage      " + args.file.name + " " + _shown(figures))
+        return
     for feature in args.feature or list(FEATURES):
-        for split in args.split or ["dev", "heldout"]:
+        for split in args.split or ["dev", "dev_b", "dev_c", "dev_d", "dev_e", "heldout"]:
+            if split in ("dev_b", "dev_c", "dev_d", "dev_e") and feature != "triage":
+                continue
             figures = FEATURES[feature](split, args.show_errors)
-            shown = ", ".join(
-                f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()
-            )
-            print(f"{feature:<11} {split:<8} {shown}")
+            print(f"{feature:<11} {split:<8} {_shown(figures)}")
             sys.stdout.flush()
 
 

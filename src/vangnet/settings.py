@@ -289,6 +289,13 @@ VANGNET_CHAT_TOKEN_IDLE_HOURS = int(os.environ.get("VANGNET_CHAT_TOKEN_IDLE_HOUR
 # The retention schedule's terms (retention/schedule.py, docs/retention.md).
 VANGNET_RETENTION_CHAT_DAYS = int(os.environ.get("VANGNET_RETENTION_CHAT_DAYS", "180"))
 VANGNET_RETENTION_CASE_YEARS = int(os.environ.get("VANGNET_RETENTION_CASE_YEARS", "20"))
+# The de-identified copy of a transcript (research) follows the original's term unless the
+# organisation sets a term of its own: days from the chat's end. Empty: follow the original.
+VANGNET_RETENTION_DEIDENTIFIED_DAYS = (
+    int(os.environ["VANGNET_RETENTION_DEIDENTIFIED_DAYS"])
+    if os.environ.get("VANGNET_RETENTION_DEIDENTIFIED_DAYS", "").strip()
+    else None
+)
 # How long a message waits for an unreachable database (a restart) before its socket is closed
 # with 1013 "try again later" and the client resumes (docs/chat-protocol.md).
 VANGNET_CHAT_STORE_WAIT_SECONDS = float(os.environ.get("VANGNET_CHAT_STORE_WAIT_SECONDS", "45"))

@@ -66,3 +66,68 @@ def test_any_text_scores_between_zero_and_one_with_spans_inside_it(text):
     assert 0.0 <= result.score <= 1.0
     for reason in result.reasons:
         assert 0 <= reason.start <= reason.end <= len(text)
+
+
+_WORDS = [
+    "ik",
+    "k",
+    "wil",
+    "nie",
+    "niet",
+    "meer",
+    "dood",
+    "hij",
+    "ze",
+    "me",
+    "staat",
+    "beneden",
+    "vanavond",
+    "moet",
+    "werken",
+    "voor",
+    "hem",
+    "net",
+    "verkracht",
+    "mijn",
+    "dochter",
+    "is",
+    "weg",
+    "opgesloten",
+    "pillen",
+    "geslikt",
+    "vorig",
+    "jaar",
+    "schaamte",
+    "van",
+    "komt",
+    "halen",
+    "betalen",
+    "anders",
+    "foto's",
+    "online",
+    ",",
+    ".",
+    "haha",
+    "idk",
+    "zelmoord",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=40))
+def test_the_shortcut_that_skips_impossible_cues_never_changes_a_score(words):
+    """Cues whose required strings are absent are not run (speed); the outcome is the same."""
+    import dataclasses
+
+    from vangnet.reading.triage import rules
+
+    text = " ".join(words)
+    book = rules()
+    fast = score(text)
+    saved = book.cues
+    try:
+        book.cues = [dataclasses.replace(cue, needs=None) for cue in saved]
+        slow = score(text)
+    finally:
+        book.cues = saved
+    assert (fast.score, fast.reasons) == (slow.score, slow.reasons)

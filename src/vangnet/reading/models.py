@@ -16,7 +16,8 @@ class TranscriptReading(models.Model):
         DONE = "done", _("Read")
         FAILED = "failed", _("Failed (retried automatically)")
 
-    # CASCADE: the de-identified copy follows the original's retention term.
+    # The de-identified copy has a data key of its own (retention/apps.py): it follows the
+    # original's retention term, or the organisation's own (VANGNET_RETENTION_DEIDENTIFIED_DAYS).
     conversation = models.OneToOneField(
         "chat.Conversation", on_delete=models.CASCADE, related_name="reading"
     )

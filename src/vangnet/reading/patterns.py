@@ -85,3 +85,47 @@ def compile_any(
         return re.compile("|".join(parts))
     except re.error as error:
         raise PatternError(str(error)) from None
+
+
+def required_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings of which every match of the pattern contains at least one, or None if no such
+    set is known. A cue whose strings are all absent from a message cannot match it, so its
+    (much slower) regular expression is not run: the triage of a long message stays fast.
+
+    Read from the compiled expression's parse tree (CPython's `re._parser`); anything it does
+    not understand gives None, which only means "always run the expression"."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return _sequence(list(_parser.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - a missing shortcut, never a wrong answer
+        return None
+
+
+def _sequence(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in [*items, (None, None)]:
+        if op is c.LITERAL:
+            run.append(chr(arg))  # type: ignore[arg-type]
+            continue
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run = []
+        found: frozenset[str] | None = None
+        if op is c.SUBPATTERN:
+            found = _sequence(list(arg[-1]))  # type: ignore[index]
+        elif op is c.BRANCH:
+            parts = [_sequence(list(branch)) for branch in arg[1]]  # type: ignore[index]
+            if all(part is not None for part in parts):
+                found = frozenset().union(*parts)  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:  # type: ignore[index]
+            found = _sequence(list(arg[2]))  # type: ignore[index]
+        if found:
+            candidates.append(found)
+    if not candidates:
+        return None
+    # The most selective set: the one whose shortest string is longest.
+    return max(candidates, key=lambda strings: min(len(s) for s in strings))

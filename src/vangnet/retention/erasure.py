@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from vangnet.core import envelope
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.retention import schedule
 from vangnet.retention.models import LegalHold, Tombstone
 
 
@@ -90,6 +91,24 @@ def _empty_chat(conversation_pk: int) -> None:
     _delete_with_parts(MeldcodeTrack, list(tracks.values_list("pk", flat=True)))
     consents = ChatConsent.objects.filter(conversation_id=conversation_pk, case__isnull=True)
     consents.delete()
+    if schedule.deidentified_days() is None:  # the copy follows the original
+        _empty_deidentified(conversation_pk)
+
+
+def _empty_deidentified(conversation_pk: int) -> bool:
+    """The de-identified copy's text goes and its key is destroyed; False if there was none."""
+    from vangnet.reading.models import TranscriptReading
+
+    reading = (
+        TranscriptReading.objects.select_related("conversation")
+        .filter(conversation_id=conversation_pk)
+        .first()
+    )
+    if reading is None:
+        return False
+    TranscriptReading.objects.filter(pk=reading.pk).update(deidentified="")
+    envelope.destroy([envelope.holder_name(reading)])
+    return True
 
 
 def erase_case(
@@ -160,4 +179,35 @@ def erase_chat_text(*, conversation_pk: int, rule: str, reason: str, run: str) -
         envelope.destroy([name])
         return Tombstone.objects.create(
             record_type="chat", record_ref=chat.public_id.hex, rule=rule, reason=reason, run=run
+        )
+
+
+def erase_deidentified_copy(
+    *, conversation_pk: int, rule: str, reason: str, run: str
+) -> Tombstone | None:
+    """Erase one de-identified copy at the end of the organisation's own term for it; None if
+    another run has it or it is gone. The original transcript is not touched."""
+    from vangnet.chat.models import Conversation
+
+    with transaction.atomic():
+        chat = (
+            Conversation.objects.select_for_update(skip_locked=True)
+            .filter(pk=conversation_pk)
+            .first()
+        )
+        if (
+            chat is None
+            or Tombstone.objects.filter(
+                record_type="deidentified", record_ref=chat.public_id.hex
+            ).exists()
+        ):
+            return None
+        if not _empty_deidentified(chat.pk):
+            return None
+        return Tombstone.objects.create(
+            record_type="deidentified",
+            record_ref=chat.public_id.hex,
+            rule=rule,
+            reason=reason,
+            run=run,
         )

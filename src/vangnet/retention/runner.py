@@ -73,6 +73,32 @@ def chat_candidates(today: date) -> Iterator[Candidate]:
             yield Candidate(Rule.CHAT_TEXT, "chat", chat.public_id.hex, chat.pk, ends)
 
 
+def deidentified_candidates(today: date) -> Iterator[Candidate]:
+    """De-identified copies past the organisation's own term for them (none without one: then
+    they go with the original transcript)."""
+    from vangnet.reading.models import TranscriptReading
+
+    days = schedule.deidentified_days()
+    if days is None:
+        return
+    done = set(
+        Tombstone.objects.filter(record_type="deidentified").values_list("record_ref", flat=True)
+    )
+    readings = (
+        TranscriptReading.objects.exclude(deidentified="")
+        .annotate(last=Coalesce("conversation__ended_at", "conversation__last_activity_at"))
+        .filter(last__lt=timezone.now() - timedelta(days=days - 1))
+        .values_list("conversation_id", "conversation__public_id", "last")
+        .order_by("pk")
+    )
+    for conversation_pk, public_id, last in readings.iterator():
+        if public_id.hex in done:
+            continue
+        ends = terms.erasable_from(_local_day(last), days=days)
+        if ends <= today:
+            yield Candidate(Rule.DEIDENTIFIED, "deidentified", public_id.hex, conversation_pk, ends)
+
+
 def case_candidates(today: date) -> Iterator[Candidate]:
     """Closed cases whose term, counted from the last change, has ended."""
     from vangnet.cases.models import Case
@@ -100,14 +126,25 @@ def case_candidates(today: date) -> Iterator[Candidate]:
 def run(*, apply: bool, today: date | None = None) -> RunReport:
     today = today or timezone.localdate()
     report = RunReport(run=str(uuid.uuid4()), applied=apply)
-    report.candidates = [*chat_candidates(today), *case_candidates(today)]
+    report.candidates = [
+        *chat_candidates(today),
+        *case_candidates(today),
+        *deidentified_candidates(today),
+    ]
     if not apply:
         return report
     for candidate in report.candidates:
         if candidate.held:
             continue
         try:
-            if candidate.record_type == "case":
+            if candidate.record_type == "deidentified":
+                stone = erasure.erase_deidentified_copy(
+                    conversation_pk=candidate.pk,
+                    rule=candidate.rule,
+                    reason=candidate.reason,
+                    run=report.run,
+                )
+            elif candidate.record_type == "case":
                 stone = erasure.erase_case(
                     case_pk=candidate.pk,
                     rule=candidate.rule,

@@ -21,6 +21,7 @@ class Rule(StrEnum):
     ACCESS_LOG = "access_log"
     SHARE = "share"
     MELDCODE_TRACK = "meldcode_track"
+    DEIDENTIFIED = "deidentified_copy"
     ERASURE_REQUEST = "erasure_request"  # not a term: the client's request (AVG art. 17)
 
 
@@ -40,6 +41,12 @@ def chat_text_days() -> int:
 
 def case_years() -> int:
     return int(settings.VANGNET_RETENTION_CASE_YEARS)
+
+
+def deidentified_days() -> int | None:
+    """The organisation's own term for de-identified copies, or None: as the original."""
+    days = settings.VANGNET_RETENTION_DEIDENTIFIED_DAYS
+    return None if days is None else int(days)
 
 
 SCHEDULE: tuple[Category, ...] = (
@@ -99,6 +106,20 @@ SCHEDULE: tuple[Category, ...] = (
         _("as the case"),
         _("part of the record; proof of what was shared on which ground"),
         False,
+    ),
+    Category(
+        Rule.DEIDENTIFIED,
+        _("De-identified copies of transcripts (for research)"),
+        _(
+            "as the original transcript, unless VANGNET_RETENTION_DEIDENTIFIED_DAYS is set: "
+            "then that many days"
+        ),
+        _("as the original; with a term of its own: the day of the chat's end"),
+        _(
+            "AVG art. 89 and 5(1)(e): research on data made as unidentifiable as possible; the "
+            "organisation decides how long research needs it"
+        ),
+        True,
     ),
     Category(
         Rule.MELDCODE_TRACK,
