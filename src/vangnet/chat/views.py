@@ -129,8 +129,6 @@ def console_strings() -> dict[str, str]:
         "no_reply_for": _("no reply for {wait}"),
         "waits_longest": _("waits longest"),
         "longest_waiting": _("Waiting longest for your reply: {who} ({wait})."),
-        "go_to_chat": _("Go to this chat"),
-        "insert_reply": _("Insert"),
         "reply_inserted": _("Inserted in the message box: check and send."),
         "queue_empty": _("Nobody is waiting."),
         "no_active": _("No active chats."),
