@@ -58,7 +58,9 @@ def open_console(page: Page, server: Server, username: str) -> Page:
     return page
 
 
-def visitor_starts(browser: Browser, server: Server, role: str, nickname: str = "", lang: str = "nl") -> Page:
+def visitor_starts(
+    browser: Browser, server: Server, role: str, nickname: str = "", lang: str = "nl"
+) -> Page:
     visitor = browser.new_context(locale="nl-NL").new_page()
     visitor.goto(f"{server.url}{'/en' if lang == 'en' else ''}/chat/")
     visitor.check(f"#role-{role}")
@@ -163,7 +165,9 @@ def test_three_chats_unread_longest_waiting_short_tabs_saved_replies_and_axe(
     box.fill("Dank je. ")
     box.press("End")
     anna.keyboard.press("Alt+Shift+Digit2")
-    expect(box).to_have_value("Dank je. Ik ben er nog. Ik lees even goed wat je schreef en reageer zo.")
+    expect(box).to_have_value(
+        "Dank je. Ik ben er nog. Ik lees even goed wat je schreef en reageer zo."
+    )
     box.press("Enter")
     expect(parent.locator("#chat-log")).to_contain_text("Dank je. Ik ben er nog.")
 
@@ -205,13 +209,17 @@ def test_a_supervisor_keeps_the_saved_replies_and_a_counsellor_may_not(
     # Up one place, then edited, then the police number is no longer offered.
     last.get_by_role("button", name=re.compile("^Omhoog")).click()
     expect(sara.locator("#saved-replies > li").nth(-2)).to_contain_text("Afsluiten")
-    sara.locator("#saved-replies > li", has_text="Afsluiten").get_by_role("link", name=re.compile("^Bewerken")).click()
+    sara.locator("#saved-replies > li", has_text="Afsluiten").get_by_role(
+        "link", name=re.compile("^Bewerken")
+    ).click()
     sara.fill("#id_text_nl", "Fijn dat je dit vertelde. Je kunt altijd terugkomen, ook 's nachts.")
     sara.click("main form button[type=submit]")
     expect(sara.locator("#saved-replies")).to_contain_text("ook 's nachts")
     police = sara.locator("#saved-replies > li", has_text="Politie 0900-8844")
     police.get_by_role("button", name=re.compile("^Niet meer aanbieden")).click()
-    expect(sara.locator("#saved-replies > li", has_text="Politie 0900-8844")).to_contain_text("niet aangeboden")
+    expect(sara.locator("#saved-replies > li", has_text="Politie 0900-8844")).to_contain_text(
+        "niet aangeboden"
+    )
 
     # The counsellor's console offers the new reply, the police reply no longer.
     console = open_console(counsellor, server, "bram")

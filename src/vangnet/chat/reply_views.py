@@ -17,9 +17,7 @@ from vangnet.core.access import Action
 
 @staff_view(Action.CHAT_SAVED_REPLIES)
 def reply_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "chat/saved_replies.html", {"replies": saved_replies.all_replies()}
-    )
+    return render(request, "chat/saved_replies.html", {"replies": saved_replies.all_replies()})
 
 
 @staff_view(Action.CHAT_SAVED_REPLIES)
@@ -28,7 +26,9 @@ def reply_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = SavedReplyForm(request.POST or None, instance=reply)
     if request.method == "POST" and form.is_valid():
         saved_replies.save_reply(by=request.user, reply=form.save(commit=False))
-        messages.success(request, _("The saved reply is stored. Consoles opened from now on offer it."))
+        messages.success(
+            request, _("The saved reply is stored. Consoles opened from now on offer it.")
+        )
         return redirect("chat:saved_replies")
     return render(request, "chat/saved_reply_form.html", {"form": form, "reply": reply})
 

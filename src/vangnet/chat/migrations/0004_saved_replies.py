@@ -24,30 +24,58 @@ def seed_saved_replies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chat', '0003_merge_risk_and_console_presence'),
+        ("chat", "0003_merge_risk_and_console_presence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SavedReply',
+            name="SavedReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(blank=True)),
-                ('title_nl', models.CharField(max_length=80, verbose_name='title (Dutch)')),
-                ('title_en', models.CharField(blank=True, max_length=80, verbose_name='title (English)')),
-                ('text_nl', models.TextField(max_length=2000, verbose_name='text (Dutch)')),
-                ('text_en', models.TextField(blank=True, max_length=2000, verbose_name='text (English)')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('active', models.BooleanField(default=True, verbose_name='offered in the console')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(blank=True)),
+                ("title_nl", models.CharField(max_length=80, verbose_name="title (Dutch)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=80, verbose_name="title (English)"),
+                ),
+                ("text_nl", models.TextField(max_length=2000, verbose_name="text (Dutch)")),
+                (
+                    "text_en",
+                    models.TextField(blank=True, max_length=2000, verbose_name="text (English)"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "active",
+                    models.BooleanField(default=True, verbose_name="offered in the console"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('key',), name='chat_saved_reply_key_uniq')],
+                "ordering": ["position", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("key", ""), _negated=True),
+                        fields=("key",),
+                        name="chat_saved_reply_key_uniq",
+                    )
+                ],
             },
         ),
         migrations.RunPython(seed_saved_replies, migrations.RunPython.noop),
