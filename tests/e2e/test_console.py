@@ -144,6 +144,7 @@ def test_three_chats_unread_longest_waiting_short_tabs_saved_replies_and_axe(
     # Sam wrote first and has had no answer: that chat waits longest, marked and announced.
     expect(tab(anna, "Jongere · Sam")).to_contain_text("wacht het langst")
     expect(anna.locator("#longest-status")).to_contain_text("Jongere · Sam")
+    expect(anna.locator("#longest-go")).to_be_hidden()  # it is the chat shown
     assert_accessible(anna)  # three chats, unread counts, waits
 
     # A saved reply by click, changed before sending.

@@ -345,20 +345,22 @@
         (chat.readingAlong ? " (" + strings.reading_along + ")" : "") +
         (s.status === "ended" ? " (" + strings.ended + ")" : "");
       tab.appendChild(who);
+      // Separated by text, so the tab's accessible name reads as phrases, not run together.
+      var part = function (node) { tab.appendChild(document.createTextNode(", ")); tab.appendChild(node); };
       if (chat.unread) {
         var unread = document.createElement("span");
         unread.className = "tab-unread";
         unread.textContent = format(strings.unread, { n: chat.unread });
-        tab.appendChild(unread);
+        part(unread);
       }
       if (chat.waitingSince && s.status !== "ended" && !chat.readingAlong) {
-        tab.appendChild(waitSpan(chat.waitingSince, strings.no_reply_for, "tab-wait"));
+        part(waitSpan(chat.waitingSince, strings.no_reply_for, "tab-wait"));
       }
       if (id === longest) {
         var mark = document.createElement("strong");
         mark.className = "tab-longest";
         mark.textContent = strings.waits_longest;
-        tab.appendChild(mark);
+        part(mark);
       }
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-selected", id === current ? "true" : "false");
@@ -512,7 +514,9 @@
     box.value = box.value.slice(0, start) + text + box.value.slice(end);
     box.focus();
     box.selectionStart = box.selectionEnd = start + text.length;
-    el("reply-status").textContent = strings.reply_inserted;
+    // Emptied first, so a second insertion is announced again.
+    el("reply-status").textContent = "";
+    window.setTimeout(function () { el("reply-status").textContent = strings.reply_inserted; }, 50);
   }
 
   document.addEventListener("keydown", function (event) {
