@@ -15,6 +15,7 @@ from vangnet.accounts.models import User
 from vangnet.cases.services import CaseError, record_chat_consent
 from vangnet.chat import saved_replies, selectors, services
 from vangnet.chat.forms import ConsentForm
+from vangnet.chat.labels import visitor_label
 from vangnet.chat.models import Conversation, VisitorRole
 from vangnet.chat.services import ChatError
 from vangnet.coding.selectors import uncoded_conversations
@@ -78,7 +79,10 @@ def console(request: HttpRequest) -> HttpResponse:
             "max_chars": settings.VANGNET_CHAT_MAX_MESSAGE_CHARS,
             "coding_url": reverse("coding:register"),
             # A chat is finished only once it is coded or marked not codeable.
-            "uncoded": uncoded_conversations(counsellor=request.user)[:50],
+            "uncoded": [
+                (c, visitor_label(c.visitor_role, c.nickname))
+                for c in uncoded_conversations(counsellor=request.user)[:50]
+            ],
             "strings": console_strings(),
             "clock": selectors.server_clock(),
             "saved_replies": saved_replies.offered_replies(),
