@@ -20,6 +20,7 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
     """The staff areas, each behind the action that opens it."""
     candidates = [
         (Action.CHAT_CONSOLE, _("Chat console"), "chat:console"),
+        (Action.CHAT_SAVED_REPLIES, _("Saved replies of the chat console"), "chat:saved_replies"),
         (Action.CONTACT_REGISTER, _("Coded contacts (phone, e-mail, corrections)"), "coding:mine"),
         (Action.CASE_WORK, _("Cases"), "cases:caseload"),
         (Action.MELDCODE_OVERVIEW, _("Open meldcode tracks"), "cases:meldcode_overview"),

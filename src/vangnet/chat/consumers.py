@@ -527,6 +527,7 @@ class ConsoleConsumer(ChatSocket):
         return {
             "type": "hello",
             "protocol": protocol.PROTOCOL_VERSION,
+            **selectors.server_clock(),
             "me": {"id": self.user.pk, "name": self.user.get_full_name() or self.user.username},
             "supervisor": may(self.user, Action.CHAT_SUPERVISE),
             "busy": _busy(),
@@ -693,6 +694,7 @@ class ConsoleConsumer(ChatSocket):
     def queue_frame(self) -> dict[str, Any]:
         frame: dict[str, Any] = {
             "type": "queue",
+            **selectors.server_clock(),
             "items": selectors.waiting_queue(),
             "busy": _busy(),
         }
@@ -762,15 +764,7 @@ def _on_duty(user: Any) -> bool:
 
 
 def _chat_summary(conversation: Conversation) -> dict[str, Any]:
-    return {
-        "conversation": str(conversation.public_id),
-        "status": conversation.status,
-        "role": conversation.visitor_role,
-        "role_label": str(conversation.get_visitor_role_display()),
-        "nickname": conversation.nickname,
-        "counsellor_id": conversation.counsellor_id,
-        "language": conversation.language,
-    }
+    return selectors.chat_summary(conversation)
 
 
 def _summary_by_public_id(public_id: str) -> dict[str, Any]:

@@ -131,3 +131,41 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {'on' if self.on_duty else 'off'} duty"
+
+
+class SavedReply(models.Model):
+    """A short text of the organisation that a counsellor inserts in the message box and may
+    edit before sending (a greeting, "I am still here", a phone number). Kept by supervisors,
+    a text per language: the console offers the one in the visitor's chat language."""
+
+    # A stable name for texts seeded by Vangnet (e.g. "images-online"); empty for the
+    # organisation's own.
+    key = models.SlugField(max_length=50, blank=True)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=80)
+    title_en = models.CharField(_("title (English)"), max_length=80, blank=True)
+    text_nl = models.TextField(_("text (Dutch)"), max_length=2000)
+    text_en = models.TextField(_("text (English)"), max_length=2000, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(_("offered in the console"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="chat_saved_reply_key_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_nl
+
+    def title(self, language: str) -> str:
+        return (self.title_en if language == "en" else "") or self.title_nl
+
+    def text(self, language: str) -> str:
+        """The text in the chat's language; Dutch where no English text was written."""
+        return (self.text_en if language == "en" else "") or self.text_nl

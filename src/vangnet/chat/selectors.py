@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 
+from vangnet.chat.labels import short_role_label, visitor_label
 from vangnet.chat.models import Duty
+
+if TYPE_CHECKING:
+    from vangnet.chat.models import Conversation
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,8 @@ def waiting_queue(*, limit: int = 200) -> list[dict[str, object]]:
         {
             "conversation": str(c.public_id),
             "role": c.visitor_role,
-            "role_label": str(c.get_visitor_role_display()),
+            "role_label": short_role_label(c.visitor_role),
+            "who": visitor_label(c.visitor_role, c.nickname),
             "nickname": c.nickname,
             "waiting_since": c.created_at.isoformat(),
             "language": c.language,
@@ -121,10 +127,31 @@ def active_conversations() -> list[dict[str, object]]:
     return [
         {
             "conversation": str(c.public_id),
-            "role_label": str(c.get_visitor_role_display()),
+            "role_label": short_role_label(c.visitor_role),
+            "who": visitor_label(c.visitor_role, c.nickname),
             "nickname": c.nickname,
             "counsellor": c.counsellor.get_full_name() if c.counsellor else "",
             "since": c.accepted_at.isoformat() if c.accepted_at else "",
         }
         for c in active
     ]
+
+
+def server_clock() -> dict[str, str]:
+    """The server's "now" and time zone, for the console: it counts waits against the server's
+    clock (the browser's may be off) and shows clock times in the organisation's zone."""
+    return {"now": timezone.now().isoformat(), "time_zone": settings.TIME_ZONE}
+
+
+def chat_summary(conversation: Conversation) -> dict[str, Any]:
+    """A chat as the console's `chat` and `state` frames describe it."""
+    return {
+        "conversation": str(conversation.public_id),
+        "status": conversation.status,
+        "role": conversation.visitor_role,
+        "role_label": short_role_label(conversation.visitor_role),
+        "who": visitor_label(conversation.visitor_role, conversation.nickname),
+        "nickname": conversation.nickname,
+        "counsellor_id": conversation.counsellor_id,
+        "language": conversation.language,
+    }

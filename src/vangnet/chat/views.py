@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,13 +13,15 @@ from django.views.decorators.http import require_POST
 from vangnet.accounts.decorators import staff_view
 from vangnet.accounts.models import User
 from vangnet.cases.services import CaseError, record_chat_consent
-from vangnet.chat import selectors, services
+from vangnet.chat import saved_replies, selectors, services
 from vangnet.chat.forms import ConsentForm
+from vangnet.chat.labels import visitor_label
 from vangnet.chat.models import Conversation, VisitorRole
 from vangnet.chat.services import ChatError
 from vangnet.coding.selectors import uncoded_conversations
-from vangnet.core.access import Action
+from vangnet.core.access import Action, may
 from vangnet.core.audit import access_point_of
+from vangnet.guide import images_route
 
 
 def visitor_chat(request: HttpRequest) -> HttpResponse:
@@ -75,8 +79,15 @@ def console(request: HttpRequest) -> HttpResponse:
             "max_chars": settings.VANGNET_CHAT_MAX_MESSAGE_CHARS,
             "coding_url": reverse("coding:register"),
             # A chat is finished only once it is coded or marked not codeable.
-            "uncoded": uncoded_conversations(counsellor=request.user)[:50],
+            "uncoded": [
+                (c, visitor_label(c.visitor_role, c.nickname))
+                for c in uncoded_conversations(counsellor=request.user)[:50]
+            ],
             "strings": console_strings(),
+            "clock": selectors.server_clock(),
+            "saved_replies": saved_replies.offered_replies(),
+            "images_card": images_route.info_card(get_language() or "nl"),
+            "may_edit_replies": may(request.user, Action.CHAT_SAVED_REPLIES),
         },
     )
 
@@ -114,7 +125,15 @@ def console_strings() -> dict[str, str]:
         "lower_flag": _("Not acute"),
         "acute_waiting": _("An acute chat has been waiting for more than a minute."),
         "read_along": _("Read along"),
-        "waiting_since": _("waiting since {time}"),
+        "waiting_for": _("waiting {wait}"),
+        "minutes": _("{n} min"),
+        "less_than_a_minute": _("< 1 min"),
+        "hours_minutes": _("{h} h {m} min"),
+        "unread": _("{n} unread"),
+        "no_reply_for": _("no reply for {wait}"),
+        "waits_longest": _("waits longest"),
+        "longest_waiting": _("Waiting longest for your reply: {who} ({wait})."),
+        "reply_inserted": _("Inserted in the message box: check and send."),
         "queue_empty": _("Nobody is waiting."),
         "no_active": _("No active chats."),
         "visitor": _("Visitor"),
@@ -154,7 +173,8 @@ def transcript(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     notes = services.handover_notes(conversation=conversation, reader=reader)
     labels = console_strings()
-    lines = [(m, labels.get(m.system, m.system)) for m in messages]
+    # Each line with its moment; the template shows it in the organisation's time zone.
+    lines = [(m, labels.get(m.system, m.system), datetime.fromisoformat(m.at)) for m in messages]
     return render(
         request,
         "chat/transcript.html",

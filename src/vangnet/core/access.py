@@ -31,6 +31,7 @@ class Action(StrEnum):
     CHAT_CONSOLE = "chat.console"  # take chats from the queue and answer them
     CHAT_SUPERVISE = "chat.supervise"  # see every active chat and read along
     CHAT_TRANSCRIPT = "chat.transcript"  # read a transcript (object rule decides which)
+    CHAT_SAVED_REPLIES = "chat.saved_replies"  # keep the console's saved replies
     CONTACT_REGISTER = "coding.register"  # code contacts
     CONTACT_CORRECT_ANY = "coding.correct_any"  # correct another counsellor's coding
     CONTACT_IMPORT = "coding.import"
@@ -88,6 +89,7 @@ POLICY: tuple[Rule, ...] = (
     rule(Action.CHAT_CONSOLE, C, S),
     rule(Action.CHAT_SUPERVISE, S),
     rule(Action.CHAT_TRANSCRIPT, C, S, on="vangnet.chat.services.may_read_transcript"),
+    rule(Action.CHAT_SAVED_REPLIES, S),
     rule(Action.CONTACT_REGISTER, C, S, on="vangnet.coding.services.may_correct"),
     rule(Action.CONTACT_CORRECT_ANY, S),
     rule(Action.CONTACT_IMPORT, A),

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var strings = JSON.parse(document.getElementById("console-strings").textContent);
+  var savedReplies = JSON.parse(document.getElementById("saved-replies-data").textContent);
   var el = function (id) { return document.getElementById(id); };
   var codingUrl = el("console").getAttribute("data-coding-url");
   var consentUrl = el("console").getAttribute("data-consent-url");
@@ -12,7 +13,9 @@
   var retryDelay = 500;
   var me = null;
   var onDuty = false;
-  var chats = {};      // conversation id -> {summary, lastSeq, messages: [], pending: {}, unread}
+  // conversation id -> {summary, lastSeq, messages: [], pending: {}, unread: number of visitor
+  // messages not yet seen, waitingSince: when the visitor's unanswered message came (or null)}
+  var chats = {};
   var current = null;  // the conversation shown
   var lastTypingSent = 0;
   var typingTimer = null;
@@ -29,10 +32,54 @@
     if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
     return false;
   }
+
+  // --- time: the server's clock and time zone, never the browser's ------------------------
+  // The browser's clock may be off (or in another zone): waits are counted against the
+  // server's "now" (sent with the page, `hello` and `queue`), clock times shown in the
+  // organisation's zone (Europe/Amsterdam).
+  var clockOffset = 0;  // server time minus browser time, in ms
+  var clockFormat = null;
+  function syncClock(iso) {
+    var server = Date.parse(iso || "");
+    if (!isNaN(server)) { clockOffset = server - Date.now(); }
+  }
+  function useTimeZone(zone) {
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    try {
+      clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || "nl", Object.assign({ timeZone: zone }, options));
+    } catch (e) {
+      clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || "nl", options);
+    }
+  }
+  function serverNow() { return Date.now() + clockOffset; }
   function clockTime(iso) {
     var d = new Date(iso);
-    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+    return isNaN(d.getTime()) ? "" : clockFormat.format(d);
   }
+  // "< 1 min", "3 min", "1 h 5 min": how long since `iso`, by the server's clock.
+  function waitText(iso) {
+    var minutes = Math.max(0, Math.floor((serverNow() - Date.parse(iso)) / 60000));
+    if (minutes < 1) { return strings.less_than_a_minute; }
+    if (minutes < 60) { return format(strings.minutes, { n: minutes }); }
+    return format(strings.hours_minutes, { h: Math.floor(minutes / 60), m: minutes % 60 });
+  }
+  // A span that keeps showing how long since `iso`; `template` holds {wait}.
+  function waitSpan(iso, template, className) {
+    var span = document.createElement("span");
+    span.className = "wait " + (className || "");
+    span.setAttribute("data-since", iso);
+    span.setAttribute("data-template", template);
+    span.textContent = format(template, { wait: waitText(iso) });
+    return span;
+  }
+  function tick() {
+    Array.prototype.forEach.call(document.querySelectorAll("#console [data-since]"), function (span) {
+      span.textContent = format(span.getAttribute("data-template"), { wait: waitText(span.getAttribute("data-since")) });
+    });
+    checkAcuteWaiting();
+  }
+  syncClock(el("console").getAttribute("data-server-now"));
+  useTimeZone(el("console").getAttribute("data-time-zone") || "Europe/Amsterdam");
   function button(label, onClick, className) {
     var b = document.createElement("button");
     b.type = "button";
@@ -67,6 +114,8 @@
   function receive(frame) {
     switch (frame.type) {
       case "hello":
+        syncClock(frame.now);
+        if (frame.time_zone) { useTimeZone(frame.time_zone); }
         showBusy(frame.busy);
         me = frame.me;
         setDuty(frame.on_duty);
@@ -84,6 +133,7 @@
         setDuty(frame.on);
         break;
       case "queue":
+        syncClock(frame.now);
         showBusy(frame.busy);
         renderQueue(frame.items);
         if (frame.active) { renderActive(frame.active); }
@@ -157,9 +207,12 @@
         li.appendChild(badge);
       }
       var label = document.createElement("span");
-      label.textContent = item.role_label + (item.nickname ? " · " + item.nickname : "") + " · " +
-        format(strings.waiting_since, { time: clockTime(item.waiting_since) }) + " ";
+      label.className = "queue-who";
+      label.textContent = item.who;
       li.appendChild(label);
+      li.appendChild(document.createTextNode(" · "));
+      li.appendChild(waitSpan(item.waiting_since, strings.waiting_for));
+      li.appendChild(document.createTextNode(" "));
       li.appendChild(button(strings.accept, function () {
         send({ type: "accept", conversation: item.conversation });
       }));
@@ -183,12 +236,12 @@
   function checkAcuteWaiting() {
     if (!supervising) { return; }
     var late = waiting.some(function (item) {
-      return item.acute && Date.now() - Date.parse(item.waiting_since) > 60000;
+      return item.acute && serverNow() - Date.parse(item.waiting_since) > 60000;
     });
     el("acute-alert").textContent = late ? strings.acute_waiting : "";
     el("acute-alert").hidden = !late;
   }
-  window.setInterval(checkAcuteWaiting, 5000);
+  window.setInterval(tick, 5000);
 
   function renderActive(items) {
     var list = el("active-chats");
@@ -201,7 +254,7 @@
     items.forEach(function (item) {
       var li = document.createElement("li");
       var label = document.createElement("span");
-      label.textContent = item.role_label + (item.nickname ? " · " + item.nickname : "") + " · " + item.counsellor + " ";
+      label.textContent = item.who + " · " + item.counsellor + " ";
       li.appendChild(label);
       if (!chats[item.conversation]) {
         li.appendChild(button(strings.read_along, function () {
@@ -216,7 +269,7 @@
   function openChat(frame) {
     var chat = chats[frame.conversation];
     if (!chat) {
-      chat = chats[frame.conversation] = { lastSeq: 0, messages: [], pending: {}, unread: false };
+      chat = chats[frame.conversation] = { lastSeq: 0, messages: [], pending: {}, unread: 0, waitingSince: null };
     }
     chat.summary = frame;
     chat.notes = frame.notes || chat.notes || [];
@@ -230,17 +283,24 @@
     if (!chat || frame.seq <= chat.lastSeq) { return; }
     chat.lastSeq = frame.seq;
     chat.messages.push(frame);
+    if (frame.sender === "visitor") {
+      // The wait for a reply runs from the first message the counsellor has not answered.
+      if (!chat.waitingSince) { chat.waitingSince = frame.at; }
+      if (frame.conversation !== current) { chat.unread += 1; }
+    } else if (frame.sender === "counsellor") {
+      chat.waitingSince = null;  // answered, so read
+      chat.unread = 0;
+    }
     if (frame.conversation === current) {
       appendMessage(frame);
       if (frame.sender === "visitor") { el("chat-typing").hidden = true; }
-    } else {
-      chat.unread = true;
-      renderTabs();
     }
-    if (frame.system === "ended" || frame.system === "ended_by_visitor") {
+    if (frame.system && frame.system.indexOf("ended") === 0) {
       chat.summary.status = "ended";
+      chat.waitingSince = null;
       if (frame.conversation === current) { renderChat(); }
     }
+    renderTabs();
   }
 
   function updateState(frame) {
@@ -258,26 +318,72 @@
     renderTabs();
   }
 
+  // The chat whose visitor has waited longest for a reply (of those that wait), or null.
+  function longestWaiting() {
+    var found = null;
+    Object.keys(chats).forEach(function (id) {
+      var chat = chats[id];
+      if (!chat.waitingSince || chat.readingAlong || chat.summary.status === "ended") { return; }
+      if (!found || Date.parse(chat.waitingSince) < Date.parse(chats[found].waitingSince)) { found = id; }
+    });
+    return found;
+  }
+
   function renderTabs() {
     var tabs = el("chat-tabs");
+    var focused = document.activeElement && document.activeElement.getAttribute("data-conversation");
+    var longest = Object.keys(chats).length > 1 ? longestWaiting() : null;
     tabs.textContent = "";
     Object.keys(chats).forEach(function (id) {
       var chat = chats[id];
       var s = chat.summary;
-      var label = s.role_label + (s.nickname ? " · " + s.nickname : "") +
+      var tab = button("", function () { select(id); }, "chat-tab" + (chat.unread ? " has-new" : "") + (id === longest ? " longest" : ""));
+      tab.setAttribute("data-conversation", id);
+      var who = document.createElement("span");
+      who.className = "tab-who";
+      who.textContent = s.who +
         (chat.readingAlong ? " (" + strings.reading_along + ")" : "") +
         (s.status === "ended" ? " (" + strings.ended + ")" : "");
-      var tab = button(label, function () { select(id); }, chat.unread ? "has-new" : "");
+      tab.appendChild(who);
+      // Separated by text, so the tab's accessible name reads as phrases, not run together.
+      var part = function (node) { tab.appendChild(document.createTextNode(", ")); tab.appendChild(node); };
+      if (chat.unread) {
+        var unread = document.createElement("span");
+        unread.className = "tab-unread";
+        unread.textContent = format(strings.unread, { n: chat.unread });
+        part(unread);
+      }
+      if (chat.waitingSince && s.status !== "ended" && !chat.readingAlong) {
+        part(waitSpan(chat.waitingSince, strings.no_reply_for, "tab-wait"));
+      }
+      if (id === longest) {
+        var mark = document.createElement("strong");
+        mark.className = "tab-longest";
+        mark.textContent = strings.waits_longest;
+        part(mark);
+      }
       tab.setAttribute("role", "tab");
       tab.setAttribute("aria-selected", id === current ? "true" : "false");
+      tab.setAttribute("aria-controls", "chat-panel");
       tabs.appendChild(tab);
+      if (focused === id) { tab.focus(); }
     });
     el("no-chat").hidden = Object.keys(chats).length > 0;
+    announceLongest(longest);
+  }
+
+  // Said once when another chat becomes the one waiting longest (not at every tick).
+  var announcedLongest = null;
+  function announceLongest(id) {
+    el("longest-go").hidden = !id || id === current;
+    if (id === announcedLongest) { return; }
+    announcedLongest = id;
+    el("longest-status").textContent = id ? format(strings.longest_waiting, { who: chats[id].summary.who, wait: waitText(chats[id].waitingSince) }) : "";
   }
 
   function select(id) {
     current = id;
-    chats[id].unread = false;
+    chats[id].unread = 0;
     renderTabs();
     renderChat();
   }
@@ -287,7 +393,8 @@
     if (!chat) { return; }
     var s = chat.summary;
     el("chat-panel").hidden = false;
-    el("chat-title").textContent = s.role_label + (s.nickname ? " · " + s.nickname : "");
+    el("chat-title").textContent = s.who;
+    renderSavedReplies(s.language === "en" ? "en" : "nl");
     var notes = el("chat-notes");
     notes.textContent = "";
     (chat.notes || []).forEach(function (n) {
@@ -335,7 +442,12 @@
     if (m.sender === "system") {
       text.textContent = strings[m.system] || m.system;
     } else {
-      who.textContent = m.sender === "visitor" ? strings.visitor : m.author + " · " + clockTime(m.at);
+      who.textContent = m.sender === "visitor" ? strings.visitor : m.author;
+      var at = document.createElement("time");
+      at.setAttribute("datetime", m.at);
+      at.textContent = clockTime(m.at);
+      who.appendChild(document.createTextNode(" · "));
+      who.appendChild(at);
       text.textContent = m.text; // never as markup
     }
     li.appendChild(who);
@@ -369,7 +481,56 @@
     select.focus();
   }
 
+  // --- saved replies --------------------------------------------------------------------------
+  // Texts of the organisation, in the visitor's chat language: inserted in the message box
+  // (with a click, or Alt+Shift+number) where the counsellor can change them before sending.
+  function renderSavedReplies(language) {
+    var list = el("reply-list");
+    list.textContent = "";
+    savedReplies.forEach(function (reply, index) {
+      var li = document.createElement("li");
+      var b = button(reply.title[language], function () { insertReply(index); }, "secondary reply-button");
+      if (index < 9) {
+        var key = document.createElement("kbd");
+        key.textContent = "Alt+Shift+" + (index + 1);
+        key.setAttribute("aria-hidden", "true");
+        b.appendChild(document.createTextNode(" "));
+        b.appendChild(key);
+        b.setAttribute("aria-keyshortcuts", "Alt+Shift+" + (index + 1));
+      }
+      b.setAttribute("data-reply", reply.key || String(reply.id));
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+  }
+
+  function insertReply(index) {
+    var reply = savedReplies[index];
+    var box = el("message");
+    if (!reply || !current || el("send-form").hidden) { return; }
+    var language = chats[current].summary.language === "en" ? "en" : "nl";
+    var text = reply.text[language];
+    var start = box.selectionStart, end = box.selectionEnd;
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    box.focus();
+    box.selectionStart = box.selectionEnd = start + text.length;
+    // Emptied first, so a second insertion is announced again.
+    el("reply-status").textContent = "";
+    window.setTimeout(function () { el("reply-status").textContent = strings.reply_inserted; }, 50);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var match = /^Digit([1-9])$/.exec(event.code || "");
+    if (!match || !event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) { return; }
+    event.preventDefault();
+    insertReply(parseInt(match[1], 10) - 1);
+  });
+
   // --- actions ------------------------------------------------------------------------------
+  el("longest-go").addEventListener("click", function () {
+    var id = longestWaiting();
+    if (id) { select(id); el("message").focus(); }
+  });
   el("duty-button").addEventListener("click", function () { send({ type: "duty", on: !onDuty }); });
   el("send-form").addEventListener("submit", function (event) {
     event.preventDefault();
