@@ -50,7 +50,8 @@ SAVED_REPLY = {
         "6. Helpwanted (van Offlimits) helpt je gratis en anoniem om beelden offline te krijgen: "
         "www.helpwanted.nl\n"
         "7. Doe een melding of aangifte bij de politie: 0900-8844. Ben je in gevaar? Bel 112.\n"
-        "Alles staat ook op /info/images-online/. Wil je dat we samen naar een stap kijken?"
+        "Alles staat ook op onze site, op de pagina 'Naaktbeelden online, of iemand dreigt ermee'. "
+        "Wil je dat we samen naar een stap kijken?"
     ),
     "en": (
         "I am sorry this is happening. It is not your fault, also if you sent the images "
@@ -65,7 +66,8 @@ SAVED_REPLY = {
         "6. Helpwanted (part of Offlimits) helps you for free and anonymously to get images "
         "taken offline: www.helpwanted.nl\n"
         "7. Report it to the police: 0900-8844. In danger? Call 112.\n"
-        "Everything is also on /en/info/images-online/. Shall we look at one of the steps together?"
+        "Everything is also on our site, on the page 'Nude images online, or someone threatens "
+        "to share them'. Shall we look at one of the steps together?"
     ),
 }
 
