@@ -42,3 +42,5 @@ class RateLimiter:
 
 # One per process: a reconnect does not reset the count.
 message_limiter = RateLimiter()
+# The visitor's few plain HTTP requests (quick exit, the survey), counted per conversation too.
+visitor_request_limiter = RateLimiter()

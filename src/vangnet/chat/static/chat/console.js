@@ -237,7 +237,7 @@
       chat.unread = true;
       renderTabs();
     }
-    if (frame.system === "ended" || frame.system === "ended_by_visitor") {
+    if (frame.system === "ended" || frame.system === "ended_by_visitor" || frame.system === "ended_quick_exit") {
       chat.summary.status = "ended";
       if (frame.conversation === current) { renderChat(); }
     }
