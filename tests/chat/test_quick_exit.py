@@ -12,9 +12,15 @@ from tests.chat.conftest import start_visitor
 from tests.chat.test_consumers import accepted_pair
 from vangnet.chat import services
 from vangnet.chat.models import Conversation, Message
+from vangnet.chat.ratelimit import visitor_request_limiter
 from vangnet.coding.selectors import uncoded_conversations
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits() -> None:
+    visitor_request_limiter.clear()
 
 
 def beacon(token: str, **extra: str) -> int:
