@@ -73,7 +73,7 @@
       item.appendChild(flag);
     }
     if (!existing) { log.appendChild(item); }
-    item.scrollIntoView({ block: "end" });
+    log.scrollTop = log.scrollHeight; // the log scrolls, not the page: the message box stays put
   }
 
   function showState(frame) {
