@@ -73,7 +73,8 @@
       item.appendChild(flag);
     }
     if (!existing) { log.appendChild(item); }
-    log.scrollTop = log.scrollHeight; // the log scrolls, not the page: the message box stays put
+    // The log scrolls, not the page: the message box stays where it is.
+    el("chat-scroll").scrollTop = el("chat-scroll").scrollHeight;
   }
 
   function showState(frame) {
