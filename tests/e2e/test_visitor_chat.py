@@ -130,6 +130,7 @@ def test_quick_exit_is_seen_by_the_counsellor_within_two_seconds(browser: Browse
     expect(anna.locator(".uncoded")).to_contain_text("Noor")
     set_duty(anna, False)
     anna.context.close()
+    assert "127.0.0.1" not in site.log()  # the beacon left no address in the server's log
 
 
 def test_waiting_information_text_only_and_375px(browser: Browser, site: Server):
