@@ -286,6 +286,8 @@ VANGNET_CHAT_RATE_LIMIT = int(os.environ.get("VANGNET_CHAT_RATE_LIMIT", "20"))
 VANGNET_CHAT_RATE_WINDOW_SECONDS = float(os.environ.get("VANGNET_CHAT_RATE_WINDOW", "10"))
 VANGNET_CHAT_MAX_PER_COUNSELLOR = int(os.environ.get("VANGNET_CHAT_MAX_PER_COUNSELLOR", "3"))
 VANGNET_CHAT_TOKEN_IDLE_HOURS = int(os.environ.get("VANGNET_CHAT_TOKEN_IDLE_HOURS", "12"))
+# How often the chat page (before a chat starts) asks whether the chat is open (chat/views.py).
+VANGNET_CHAT_STATUS_POLL_SECONDS = float(os.environ.get("VANGNET_CHAT_STATUS_POLL_SECONDS", "15"))
 # The retention schedule's terms (retention/schedule.py, docs/retention.md).
 VANGNET_RETENTION_CHAT_DAYS = int(os.environ.get("VANGNET_RETENTION_CHAT_DAYS", "180"))
 VANGNET_RETENTION_CASE_YEARS = int(os.environ.get("VANGNET_RETENTION_CASE_YEARS", "20"))

@@ -24,6 +24,7 @@ urlpatterns = [
 # Public pages: Dutch at /, English at /en/.
 urlpatterns += i18n_patterns(
     path("", include("vangnet.guide.urls")),
+    path("chat/feedback/", include("vangnet.coding.public_urls")),
     path("chat/", include("vangnet.chat.public_urls")),
     prefix_default_language=False,
 )

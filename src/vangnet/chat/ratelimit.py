@@ -35,6 +35,10 @@ class RateLimiter:
                 "rate_limited", _("You are sending very fast. Wait a moment and try again.")
             )
 
+    def clear(self) -> None:
+        """Forget every count (tests: conversation numbers are reused between them)."""
+        self._hits.clear()
+
     def forget(self, conversation_pk: int) -> None:
         for key in [k for k in self._hits if k[0] == conversation_pk]:
             del self._hits[key]
@@ -42,3 +46,5 @@ class RateLimiter:
 
 # One per process: a reconnect does not reset the count.
 message_limiter = RateLimiter()
+# The visitor's few plain HTTP requests (quick exit, the survey), counted per conversation too.
+visitor_request_limiter = RateLimiter()

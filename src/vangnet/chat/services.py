@@ -183,6 +183,27 @@ def resume_conversation(*, token: str) -> Conversation:
     return conversation
 
 
+def conversation_of_token(token: str) -> Conversation:
+    """The conversation a visitor's token opens, ended or not (for quick exit and the survey)."""
+    conversation = (
+        Conversation.objects.select_related("counsellor")
+        .filter(token_hash=hash_token(token))
+        .first()
+        if token
+        else None
+    )
+    if conversation is None:
+        raise ChatError("unknown_token", _("This conversation is not known (any more)."))
+    return conversation
+
+
+def leave_quickly(*, conversation: Conversation) -> Outcome:
+    """The visitor pressed quick exit: the chat ends at once (a waiting one leaves the queue)
+    and the counsellor is told how it ended. Idempotent: for a chat that already ended it
+    changes nothing and publishes nothing."""
+    return end_conversation(conversation=conversation, by=None, code=ENDED_QUICK_EXIT)
+
+
 def queue_position(conversation: Conversation) -> int:
     """1 for the next in line; 0 when not waiting."""
     if conversation.status != Conversation.Status.WAITING:
@@ -435,8 +456,16 @@ def accept_conversation(*, conversation_id: str, counsellor: User) -> Outcome:
     )
 
 
-def end_conversation(*, conversation: Conversation, by: User | None) -> Outcome:
-    """End a chat, by the visitor (by=None) or the counsellor who holds it."""
+# Why a visitor's chat ended, as the system message's code: the console shows each its own way.
+ENDED_BY_VISITOR = "ended_by_visitor"
+ENDED_QUICK_EXIT = "ended_quick_exit"
+
+
+def end_conversation(
+    *, conversation: Conversation, by: User | None, code: str = ENDED_BY_VISITOR
+) -> Outcome:
+    """End a chat, by the visitor (by=None, `code` says how) or the counsellor who holds it.
+    Ending an ended chat does nothing (and publishes nothing)."""
     if by is not None and conversation.counsellor_id != by.pk:
         raise ChatError("not_yours", _("This conversation is held by someone else."))
     with transaction.atomic():
@@ -448,7 +477,7 @@ def end_conversation(*, conversation: Conversation, by: User | None) -> Outcome:
         conversation.refresh_from_db()
         if not ended:
             return Outcome(conversation)
-        note = _system_message(conversation, "ended_by_visitor" if by is None else "ended", "")
+        note = _system_message(conversation, code if by is None else "ended", "")
         conversation_ended.send(sender=Conversation, conversation_pk=conversation.pk)
     return Outcome(
         conversation, events=[*note.events, _state_event(conversation), _queue_changed()]

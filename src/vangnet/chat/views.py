@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from vangnet.accounts.decorators import staff_view
 from vangnet.accounts.models import User
@@ -17,11 +20,15 @@ from vangnet.chat import saved_replies, selectors, services
 from vangnet.chat.forms import ConsentForm
 from vangnet.chat.labels import visitor_label
 from vangnet.chat.models import Conversation, VisitorRole
+from vangnet.chat.publish import publish_from_sync
+from vangnet.chat.ratelimit import visitor_request_limiter
 from vangnet.chat.services import ChatError
 from vangnet.coding.selectors import uncoded_conversations
 from vangnet.core.access import Action, may
 from vangnet.core.audit import access_point_of
 from vangnet.guide import images_route
+
+logger = logging.getLogger(__name__)
 
 
 def visitor_chat(request: HttpRequest) -> HttpResponse:
@@ -34,8 +41,57 @@ def visitor_chat(request: HttpRequest) -> HttpResponse:
             "roles": VisitorRole.choices,
             "max_chars": settings.VANGNET_CHAT_MAX_MESSAGE_CHARS,
             "strings": visitor_strings(),
+            "status_poll_seconds": settings.VANGNET_CHAT_STATUS_POLL_SECONDS,
         },
     )
+
+
+# The chat page asks whether the chat is open every VANGNET_CHAT_STATUS_POLL_SECONDS
+# (visitor.js). Under a media spike thousands of pages ask: nginx's micro-cache answers most of
+# them (X-Accel-Expires), and the processes ask the database at most once per
+# STATUS_CACHE_SECONDS (the shared cache).
+STATUS_CACHE_SECONDS = 3
+STATUS_CACHE_KEY = "chat:status:open"
+
+
+@require_GET
+def chat_status(request: HttpRequest) -> JsonResponse:
+    """Is the chat open now (within opening hours, somebody on duty)? The same for everybody."""
+    is_open: bool | None = None
+    try:
+        is_open = cache.get(STATUS_CACHE_KEY)
+    except Exception:  # the cache (Redis) restarting: ask the database
+        logger.debug("chat status: cache unreachable")
+    if is_open is None:
+        is_open = selectors.availability().is_open
+        try:
+            cache.set(STATUS_CACHE_KEY, is_open, STATUS_CACHE_SECONDS)
+        except Exception:
+            logger.debug("chat status: cache unreachable")
+    response = JsonResponse({"open": is_open})
+    response["X-Accel-Expires"] = str(STATUS_CACHE_SECONDS)
+    return response
+
+
+def _visitor_error(err: ChatError, status: int) -> JsonResponse:
+    return JsonResponse({"error": err.code, "message": err.message}, status=status)
+
+
+@csrf_exempt  # sent by navigator.sendBeacon while the page goes away; acts only on a valid token
+@require_POST
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """The visitor pressed quick exit: end their chat now (docs/chat-protocol.md)."""
+    try:
+        conversation = services.conversation_of_token(request.POST.get("token", "")[:200])
+    except ChatError as err:
+        return _visitor_error(err, 404)
+    if not visitor_request_limiter.allow(conversation.pk, "quick_exit"):
+        return _visitor_error(
+            ChatError("rate_limited", _("You are sending very fast. Wait a moment and try again.")),
+            429,
+        )
+    publish_from_sync(services.leave_quickly(conversation=conversation))
+    return HttpResponse(status=204)
 
 
 def visitor_strings() -> dict[str, str]:
@@ -67,6 +123,14 @@ def visitor_strings() -> dict[str, str]:
             "You can keep this chat open: a counsellor will be with you as soon as possible."
         ),
         "expired": _("This conversation has ended. You can start a new one."),
+        "now_open": _("The chat is open now. You can start a chat."),
+        "now_closed": _("The chat is closed right now."),
+        "text_only": _(
+            "Only text can be sent in this chat. The photo or file was not sent. "
+            "Describe in words what you want to tell."
+        ),
+        "survey_thanks": _("Thank you for your answers."),
+        "survey_failed": _("Your answers could not be sent. That is all right: thank you."),
     }
 
 
@@ -143,6 +207,7 @@ def console_strings() -> dict[str, str]:
         "handover": _("The chat was handed over."),
         "ended": _("The chat has ended."),
         "ended_by_visitor": _("The visitor ended the chat."),
+        "ended_quick_exit": _("The visitor left the chat with the quick exit"),
         "code_contact": _("Code this contact"),
         "transcript": _("Transcript"),
         "reconnecting": _(

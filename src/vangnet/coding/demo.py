@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vangnet.coding import synthetic
-from vangnet.coding.models import Contact
+from vangnet.coding.models import Channel, Contact, VisitorFeedback
 from vangnet.coding.signals import send_contacts_changed
 
 DEMO_CONTACTS = 4000
@@ -30,10 +30,12 @@ def load(out: TextIO) -> None:
             ),
             batch_size=1000,
         )
+        chats = Contact.objects.filter(import_batch=DEMO_BATCH, channel=Channel.CHAT).order_by("pk")
+        VisitorFeedback.objects.bulk_create(synthetic.feedback(list(chats)), batch_size=1000)
         send_contacts_changed(
             Contact.objects.filter(import_batch=DEMO_BATCH).values_list("month", flat=True)
         )
     out.write(
         f"Synthetic coded contacts: {DEMO_CONTACTS} over {today.year - 5}-{today.year} "
-        "(marked synthetic in the monitor).\n"
+        "(marked synthetic in the monitor), with synthetic answers to the survey after a chat.\n"
     )

@@ -136,3 +136,53 @@ class ContactRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} r{self.number}"
+
+
+class VisitorFeedback(models.Model):
+    """The visitor's own three answers after a chat (docs/chat-protocol.md, "After the chat").
+
+    One tap per question, no free text, nothing about the person or the device. It belongs to
+    the contact (the chat's coding record) as soon as that exists, so the monitor can set what
+    visitors say beside what counsellors coded; until then only the chat links it.
+    """
+
+    class Helped(models.TextChoices):
+        YES = "yes", _("Yes")
+        SOMEWHAT = "somewhat", _("A little")
+        NO = "no", _("No")
+
+    class FirstTime(models.TextChoices):
+        YES = "yes", _("Yes, the first time")
+        NO = "no", _("No")
+
+    class ComeBack(models.TextChoices):
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No")
+
+    conversation = models.OneToOneField(
+        "chat.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visitor_feedback",
+    )
+    contact = models.OneToOneField(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visitor_feedback",
+    )
+    # An empty answer: the visitor skipped the question.
+    helped = models.CharField(max_length=10, choices=Helped, blank=True)
+    first_time = models.CharField(max_length=10, choices=FirstTime, blank=True)
+    come_back = models.CharField(max_length=10, choices=ComeBack, blank=True)
+    # The month the chat ended (as Contact.month); no finer time is kept.
+    month = models.PositiveIntegerField(db_index=True)
+    synthetic = models.BooleanField(default=False)
+    # The same cell-key perturbation as contacts (monitor/cellkey.py): drawn once, secret.
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
+
+    def __str__(self) -> str:
+        return f"feedback {self.pk} ({self.month})"

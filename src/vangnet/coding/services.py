@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.chat.models import Conversation
 from vangnet.coding import codebook, contact_csv
+from vangnet.coding.feedback import join_contact
 from vangnet.coding.models import Channel, Contact, ContactRevision, NotCodeableReason
 from vangnet.coding.months import month_index
 from vangnet.coding.signals import send_contacts_changed
@@ -98,6 +99,7 @@ def register_contact(
             **book.to_columns(cleaned),
         )
         _record_revision(contact, by, cleaned)
+        join_contact(contact)
         send_contacts_changed([contact.month])
     return contact
 
@@ -121,6 +123,7 @@ def mark_not_codeable(*, by: Any, conversation: Conversation, reason: str) -> Co
             counsellor=by,
         )
         _record_revision(contact, by, None)
+        join_contact(contact)
     return contact
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from vangnet.monitor import charts, disclosure, figures
+from vangnet.monitor import charts, disclosure, feedback, figures
 from vangnet.monitor.figures import DEN_ALL, DEN_KNOWN, DEN_PARENT, DEN_VICTIMS, Shown
 from vangnet.monitor.models import SummaryMonth
 
@@ -79,6 +79,7 @@ def context(*, year: int, min_cell: int) -> dict[str, Any]:
         "result": result,
         "comparisons": comparisons,
         "charts": charts_for(result),
+        "feedback": feedback.feedback_figures(year=year, min_cell=min_cell),
         "versions": codebook_versions(year),
         "synthetic": _months_of(year).filter(synthetic=True).exists(),
         "generated": timezone.localtime(),

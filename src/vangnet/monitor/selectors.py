@@ -9,7 +9,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from vangnet.core.access import Action, require
-from vangnet.monitor import figures, microdata
+from vangnet.monitor import disclosure, feedback, figures, microdata
 from vangnet.monitor.models import ResearchProject, SummaryMonth
 from vangnet.monitor.tallies import Filters
 
@@ -50,3 +50,12 @@ def project_microdata(
     """The coarsened file of a running project, for one of its named researchers."""
     require(user, Action.MONITOR_EXPORT, project)
     return microdata.build(project, year=year)
+
+
+def visitor_feedback(
+    *, user: Any, year: int, min_cell: int | None = None
+) -> feedback.FeedbackResult:
+    """What visitors said after their chats in one year, after disclosure control."""
+    require(user, Action.MONITOR_VIEW)
+    threshold = disclosure.current_min_cell() if min_cell is None else min_cell
+    return feedback.feedback_figures(year=year, min_cell=threshold)

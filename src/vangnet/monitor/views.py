@@ -39,6 +39,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "charts": report.charts_for(result),
+            "feedback": selectors.visitor_feedback(
+                user=request.user, year=result.year, min_cell=result.min_cell
+            ),
             "synthetic": selectors.includes_synthetic(),
             "may_ask_project": may(request.user, Action.RESEARCH_PROJECT_REQUEST),
             "may_approve_projects": may(request.user, Action.RESEARCH_PROJECT_APPROVE),

@@ -13,6 +13,9 @@
   var startRequest = null;
   var typingTimer = null;
   var lastTypingSent = 0;
+  var config = el("chat-config");
+  var wasActive = false;   // a counsellor joined: the survey is offered after the end
+  var surveyToken = null;  // kept in memory only, for the survey after the end
 
   function load() {
     try { return JSON.parse(sessionStorage.getItem(STORE_KEY)) || null; } catch (e) { return null; }
@@ -37,6 +40,7 @@
   // --- showing things ---------------------------------------------------------------------
   function show(section) {
     ["chat-closed", "chat-start", "chat-room"].forEach(function (id) { el(id).hidden = id !== section; });
+    document.body.classList.toggle("chat-running", section === "chat-room");
   }
   function setStatus(text) { el("chat-status").textContent = text; }
   function notice(text) { el("chat-notice").textContent = text || ""; }
@@ -69,7 +73,8 @@
       item.appendChild(flag);
     }
     if (!existing) { log.appendChild(item); }
-    item.scrollIntoView({ block: "end" });
+    // The log scrolls, not the page: the message box stays where it is.
+    el("chat-scroll").scrollTop = el("chat-scroll").scrollHeight;
   }
 
   function showState(frame) {
@@ -77,19 +82,24 @@
       setStatus(frame.open === false ? strings.waiting_closed : format(strings.waiting, { position: frame.position }));
     } else if (frame.status === "active") {
       setStatus(format(strings.active, { name: frame.counsellor || strings.counsellor }));
+      if (!wasActive) { el("chat-expect").open = false; } // room for the messages on a phone
+      wasActive = true;
     } else if (frame.status === "ended") {
       finish(strings.ended);
     }
   }
 
   function finish(text) {
+    var offerSurvey = !ended && wasActive && state && state.token;
     ended = true;
     setStatus(text);
+    if (offerSurvey) { surveyToken = state.token; }
     forget();
     state = null;
     el("send-form").hidden = true;
     el("chat-ended").hidden = false;
     if (socket) { socket.close(); }
+    if (surveyToken) { startSurvey(); }
   }
 
   // --- the connection ---------------------------------------------------------------------
@@ -206,6 +216,7 @@
       type: "start", role: chosen.value, nickname: el("nickname").value, language: strings.language,
       in_danger: danger ? danger.value : ""
     };
+    chatStarted = true;
     show("chat-room");
     setStatus(strings.connecting);
     el("message").focus();
@@ -251,12 +262,121 @@
     }
   }
 
-  // Quick exit: close the socket and forget the token at once (quick-exit.js clears storage).
+  // Quick exit: tell the server (the counsellor sees it within moments), close the socket and
+  // forget the token at once (quick-exit.js clears storage). The page is going away, so a
+  // socket frame might never leave: a beacon is sent even while the page unloads.
   window.addEventListener("vangnet:quick-exit", function () {
     leaving = true;
+    if (state && state.token && !ended) { leaveBeacon(state.token); }
     forget();
+    state = null;
     if (socket) { socket.close(); }
   });
+
+  function leaveBeacon(token) {
+    var url = el("chat-room").getAttribute("data-quick-exit-url");
+    var body = new URLSearchParams({ token: token });
+    try {
+      if (navigator.sendBeacon && navigator.sendBeacon(url, body)) { return; }
+    } catch (e) { /* fall back to a keepalive request */ }
+    try {
+      window.fetch(url, { method: "POST", body: body, keepalive: true, credentials: "omit" });
+    } catch (e) { /* nothing more we can do while leaving */ }
+  }
+
+  // --- text only: pasted or dropped files and images are refused, with a clear message ------
+  function hasFiles(transfer) {
+    if (!transfer) { return false; }
+    if (transfer.files && transfer.files.length) { return true; }
+    return Array.prototype.some.call(transfer.items || [], function (item) { return item.kind === "file"; });
+  }
+  function refuseFiles(event) {
+    if (!hasFiles(event.clipboardData || event.dataTransfer)) { return; }
+    var text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+    event.preventDefault(); // nothing is sent, and the browser does not open the file
+    notice(strings.text_only);
+    if (text && event.type === "paste") { insertText(text); } // the words themselves may stay
+  }
+  function insertText(text) {
+    var box = el("message");
+    var start = box.selectionStart, end = box.selectionEnd;
+    box.value = (box.value.slice(0, start) + text + box.value.slice(end)).slice(0, parseInt(box.getAttribute("maxlength"), 10));
+    box.selectionStart = box.selectionEnd = Math.min(start + text.length, box.value.length);
+    updateCount();
+  }
+  el("message").addEventListener("paste", refuseFiles);
+  document.addEventListener("dragover", function (event) {
+    if (hasFiles(event.dataTransfer)) { event.preventDefault(); event.dataTransfer.dropEffect = "none"; }
+  });
+  document.addEventListener("drop", function (event) {
+    if (hasFiles(event.dataTransfer)) {
+      event.preventDefault();
+      if (!el("chat-room").hidden) { notice(strings.text_only); }
+    }
+  });
+
+  // --- the survey after the chat: one tap per question, sent once after the last ----------
+  var surveyAnswers = {};
+  function startSurvey() {
+    var survey = el("chat-survey");
+    survey.hidden = false;
+    survey.querySelectorAll(".survey-question button").forEach(function (button) {
+      button.addEventListener("click", function () { answer(button); });
+    });
+  }
+  function answer(button) {
+    var question = button.closest(".survey-question");
+    surveyAnswers[question.getAttribute("data-question")] = button.getAttribute("data-answer");
+    question.hidden = true;
+    var next = question.nextElementSibling;
+    while (next && !next.classList.contains("survey-question")) { next = next.nextElementSibling; }
+    if (next) {
+      next.hidden = false;
+      next.querySelector("legend").focus();
+    } else {
+      sendSurvey();
+    }
+  }
+  function sendSurvey() {
+    var result = el("survey-result");
+    var token = surveyToken;
+    surveyToken = null;
+    var anything = Object.keys(surveyAnswers).some(function (k) { return surveyAnswers[k]; });
+    if (!anything || !token) { result.textContent = strings.survey_thanks; return; }
+    var body = new URLSearchParams(surveyAnswers);
+    body.set("token", token);
+    window.fetch(el("chat-survey").getAttribute("data-url"), { method: "POST", body: body, credentials: "omit" })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          result.textContent = response.ok ? (data.message || strings.survey_thanks) : (data.message || strings.survey_failed);
+        });
+      })
+      .catch(function () { result.textContent = strings.survey_failed; });
+  }
+
+  // --- before a chat: follow whether the chat is open, without a reload --------------------
+  // A small shared answer (cached for seconds by the server and nginx) polled only on this
+  // page and only while it is visible: cheap for thousands of parents during a media spike.
+  var chatStarted = false;
+  function showAvailability(isOpen) {
+    if (chatStarted) { return; }
+    var closedNow = !el("chat-closed").hidden;
+    if (isOpen === closedNow) {
+      show(isOpen ? "chat-start" : "chat-closed");
+      el("chat-availability").textContent = isOpen ? strings.now_open : strings.now_closed;
+    }
+  }
+  function pollStatus() {
+    if (chatStarted) { return; }
+    if (document.visibilityState !== "hidden") {
+      window.fetch(config.getAttribute("data-status-url"), { credentials: "omit", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && typeof data.open === "boolean") { showAvailability(data.open); } })
+        .catch(function () { /* offline for a moment: the next poll tries again */ });
+    }
+    var every = parseFloat(config.getAttribute("data-status-every")) * 1000;
+    window.setTimeout(pollStatus, every * (0.8 + 0.4 * Math.random()));
+  }
 
   el("start-form").addEventListener("submit", start);
   el("send-form").addEventListener("submit", send);
@@ -269,6 +389,7 @@
 
   if (state && state.token) {
     // A reload in the same tab: carry on where we were.
+    chatStarted = true;
     show("chat-room");
     setStatus(strings.connecting);
     (state.pending || []).forEach(function (p) {
@@ -277,4 +398,5 @@
     state.lastSeq = 0; // fetch the whole conversation again to show it
     connect();
   }
+  pollStatus();
 })();
