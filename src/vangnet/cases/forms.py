@@ -11,16 +11,14 @@ from vangnet.cases.models import (
     Case,
     Disclosure,
     Goal,
-    PartnerOrganisation,
     Person,
     Phase,
     ProgressNote,
     RiskLevel,
     SafetyMeasure,
-    Section,
-    Share,
     Threat,
 )
+from vangnet.sharing.models import PartnerOrganisation, Section, Share
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -227,10 +225,6 @@ class EmergencyReasonForm(forms.Form):
         widget=TEXT,
         error_messages={"required": _("State why you must open this case now.")},
     )
-
-
-class RespondForm(forms.Form):
-    text = forms.CharField(label=_("Response (optional)"), required=False, widget=TEXT)
 
 
 class ReportForm(forms.Form):

@@ -27,11 +27,12 @@ from vangnet.cases.meldcode_models import (
     MeldcodeStepRecord,
     MeldcodeTrack,
 )
-from vangnet.cases.models import Case, PartnerOrganisation, Person, ProgressNote, Share, Threat
+from vangnet.cases.models import Case, Person, ProgressNote, Threat
 from vangnet.cases.services import CaseError, PerpetratorRuleError, share_with_partner
 from vangnet.core.access import Action, may, object_rule, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing.models import PartnerOrganisation, Share
 
 Event = AccessLogEntry.Event
 STALE_AFTER = timedelta(days=14)  # a track with no step for this long is flagged

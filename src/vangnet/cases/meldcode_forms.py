@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.forms import TEXT, date_field
 from vangnet.cases.meldcode_models import FrameworkQuestion, MeldcodeSignal, MeldcodeTrack
-from vangnet.cases.models import PartnerOrganisation, Person, Section
+from vangnet.cases.models import Person
+from vangnet.sharing.models import PartnerOrganisation, Section
 
 
 class StartTrackForm(forms.Form):

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.cases.models import Case, Share
+from vangnet.cases.models import Case
 from vangnet.cases.services import CaseError
 from vangnet.core import envelope
 from vangnet.core.access import Action, require
@@ -29,6 +29,7 @@ from vangnet.core.models import AccessLogEntry
 from vangnet.retention import erasure
 from vangnet.retention.models import ErasureRequest
 from vangnet.retention.schedule import Rule
+from vangnet.sharing.models import Share
 
 Event = AccessLogEntry.Event
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +21,17 @@ from vangnet.cases.models import (
     ChatConsent,
     EmergencyAccess,
     Goal,
-    PartnerOrganisation,
     Person,
     PhaseChange,
     RiskLevel,
-    Share,
     TransitionTask,
 )
-from vangnet.cases.policy import cases_in_care, partner_may_see_share, under_emergency_access
+from vangnet.cases.policy import cases_in_care, under_emergency_access
 from vangnet.core.access import AccessDenied, Action, may
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing import selectors as sharing
+from vangnet.sharing.models import PartnerOrganisation, Share
 
 Event = AccessLogEntry.Event
 RISK_ORDER = {level: rank for rank, level in enumerate(reversed(RiskLevel.values))}
@@ -232,29 +231,13 @@ def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> 
         flagged_people=[p for p in people if p.is_suspected_perpetrator],
         goals=list(case.goals.all()),
         phase_history=sorted(case.phase_changes.all(), key=lambda c: (c.started_on, c.at)),
-        shares=list(
-            case.shares.select_related("organisation", "created_by").prefetch_related(
-                "responses__author", "consents__person"
-            )
-        ),
+        shares=sharing.shares_of_case(case),
         child_case_person_flagged=bool(child_person and child_person.is_suspected_perpetrator),
-        share_views=_share_views(case),
-        organisations=list(PartnerOrganisation.objects.all()),
+        share_views=sharing.share_views(case),
+        organisations=sharing.organisations(),
         emergency_contacts=list(perpetrator.active_emergency_contacts(case)),
         emergency=under_emergency_access(user, case),
     )
-
-
-def _share_views(case: Case) -> dict[int, tuple[int, datetime]]:
-    """Per share: how often the partner looked, and when last (from the access log)."""
-    rows = (
-        AccessLogEntry.objects.filter(
-            client_ref=case.reference, record_type="share", event=Event.SHARE_VIEW
-        )
-        .values("record_id")
-        .annotate(count=Count("id"), last=Max("at"))
-    )
-    return {int(row["record_id"]): (row["count"], row["last"]) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -425,51 +408,6 @@ def case_timeline(
             )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
-
-
-# --- partners ------------------------------------------------------------------------------
-
-
-def partner_inbox(*, user: Any) -> list[Share]:
-    """Shares with the user's organisation that still run and that this user may see."""
-    if not user.organisation:
-        return []
-    shares = Share.objects.filter(
-        organisation__name=user.organisation, revoked_at=None, valid_until__gte=ages.today()
-    ).select_related("organisation", "case")
-    return [s for s in shares if partner_may_see_share(user, s)]
-
-
-@dataclass(frozen=True)
-class SharedRecord:
-    share: Share
-    data: dict[str, Any]
-
-
-def read_share(*, share_id: int, user: Any, role: str, access_point: str) -> SharedRecord:
-    """Exactly what was shared, for the receiving partner only, while the share runs."""
-    share = get_object_or_404(Share.objects.select_related("organisation", "case"), pk=share_id)
-    if not may(user, Action.PARTNER_SHARES, share):
-        raise AccessDenied(_("This share is not (or no longer) available to you."))
-    log_access(
-        user=user,
-        event=Event.SHARE_VIEW,
-        role=role,
-        access_point=access_point,
-        record_type="share",
-        record_id=share.pk,
-        client_ref=share.case.reference,
-        on_behalf_of=user.organisation,
-    )
-    data = perpetrator.filter_output(share.case, json.loads(share.snapshot))
-    return SharedRecord(share=share, data=data)
-
-
-def shares_for_partner(*, share_id: int, user: Any) -> Share:
-    share = get_object_or_404(Share.objects.select_related("organisation", "case"), pk=share_id)
-    if not may(user, Action.PARTNER_SHARES, share):
-        raise AccessDenied()
-    return share
 
 
 # --- the noodprocedure, reviewed ------------------------------------------------------------

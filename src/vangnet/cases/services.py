@@ -25,7 +25,6 @@ from vangnet.cases.models import (
     EmergencyAccess,
     EmergencyContact,
     Goal,
-    PartnerOrganisation,
     PerpetratorFlagChange,
     Person,
     Phase,
@@ -33,10 +32,6 @@ from vangnet.cases.models import (
     ProgressNote,
     RiskLevel,
     SafetyMeasure,
-    Section,
-    Share,
-    ShareConsent,
-    ShareResponse,
     Threat,
     TransitionTask,
 )
@@ -45,6 +40,9 @@ from vangnet.core import envelope
 from vangnet.core.access import Action, may, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing import services as sharing
+from vangnet.sharing.models import PartnerOrganisation, Section, Share
+from vangnet.sharing.snapshot import filter_output
 
 Event = AccessLogEntry.Event
 CONSENT_OWN_FROM_AGE = 12  # from 12 the client's own consent is needed (WGBO)
@@ -491,9 +489,7 @@ def export_record_for_person(*, person: Person, by: Any, access_point: str) -> s
     if ages.age_on(case.date_of_birth, ages.today()) >= CONSENT_ALONE_FROM_AGE:
         raise CaseError(_("From 16 the client decides who sees the record; ask the client."))
     body = json.dumps(
-        perpetrator.filter_output(
-            case, build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY])
-        ),
+        filter_output(case, build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY])),
         ensure_ascii=False,
         indent=2,
     )
@@ -804,7 +800,7 @@ def build_snapshot(case: Case, sections: Iterable[str]) -> dict[str, Any]:
     """The selected parts of a case as plain data, frozen at the moment of sharing.
 
     This is the stored form (with person ids); every reader gets it through
-    `perpetrator.filter_output`, the perpetrator rule's one filter, which drops the ids.
+    `sharing.snapshot.filter_output`, the perpetrator rule's one filter, which drops the ids.
     """
     wanted = set(sections)
     data: dict[str, Any] = {"reference": case.reference, "sections": sorted(wanted)}
@@ -907,38 +903,35 @@ def share_with_partner(
     client_consents: bool = False,
     consenting_parents: Sequence[Person] = (),
 ) -> Share:
-    """Share a selected part of a case for a stated purpose, on a stated basis, until a date."""
+    """Share a selected part of a case for a stated purpose, on a stated basis, until a date.
+
+    The case's rules are checked here (who may, an open case, whose consent); the share's own
+    terms and its record are the sharing app's.
+    """
     role = require(by, Action.CASE_SHARE, case)
     _require_open(case)
-    chosen = [s for s in Section.values if s in set(sections)]
-    if not chosen or len(chosen) != len(set(sections)):
-        raise CaseError(_("Choose at least one part of the case to share."))
-    purpose = _required(purpose, _("State the purpose of sharing."))
-    if valid_until <= ages.today():
-        raise CaseError(_("The end date of a share must be after today."))
-    if basis == Share.Basis.CONSENT:
+    try:
+        terms = sharing.check_terms(
+            sections=sections,
+            purpose=purpose,
+            basis=basis,
+            basis_detail=basis_detail,
+            valid_until=valid_until,
+            with_consents=bool(consenting_parents),
+        )
+    except sharing.ShareError as err:
+        raise CaseError(str(err)) from err
+    if terms.basis == Share.Basis.CONSENT:
         _check_consent(case, client_consents, consenting_parents)
-    elif basis in (Share.Basis.MELDCODE, Share.Basis.LEGAL_OTHER):
-        if consenting_parents:
-            raise CaseError(_("Consent is not recorded for a share on a legal ground."))
-        basis_detail = _required(basis_detail, _("Explain the legal ground."))
-    else:
-        raise CaseError(_("Choose the basis for sharing from the list."))
-    share = Share.objects.create(
+    share = sharing.record_share(
         case=case,
+        by=by,
         organisation=organisation,
-        sections=chosen,
-        snapshot=json.dumps(build_snapshot(case, chosen), ensure_ascii=False),
-        purpose=purpose,
-        basis=basis,
-        basis_detail=basis_detail.strip(),
-        valid_until=valid_until,
-        created_by=by,
+        terms=terms,
+        data=build_snapshot(case, terms.sections),
+        client_consents=client_consents,
+        consenting_people=consenting_parents,
     )
-    if basis == Share.Basis.CONSENT:
-        consents = [ShareConsent(share=share, person=None)] if client_consents else []
-        consents += [ShareConsent(share=share, person=p) for p in consenting_parents]
-        ShareConsent.objects.bulk_create(consents)
     _log(
         user=by,
         role=role,
@@ -947,21 +940,17 @@ def share_with_partner(
         access_point=access_point,
         record_type="share",
         record_id=share.pk,
-        detail=f"to {organisation.name}: {','.join(chosen)}; basis={basis}",
+        detail=f"to {organisation.name}: {','.join(terms.sections)}; basis={terms.basis}",
     )
     return share
 
 
 def revoke_share(*, share: Share, by: Any, reason: str, access_point: str) -> Share:
     role = require(by, Action.CASE_SHARE, share.case)
-    if share.revoked_at is not None:
-        raise CaseError(_("This share was already revoked."))
-    reason = _required(reason, _("Write down why the share is revoked."))
-    with envelope.sealing_for(share.case):
-        Share.objects.filter(pk=share.pk).update(
-            revoked_at=timezone.now(), revoked_by=by, revoke_reason=reason
-        )
-    share.refresh_from_db()
+    try:
+        sharing.revoke(share=share, by=by, reason=reason)
+    except sharing.ShareError as err:
+        raise CaseError(str(err)) from err
     _log(
         user=by,
         role=role,
@@ -972,27 +961,3 @@ def revoke_share(*, share: Share, by: Any, reason: str, access_point: str) -> Sh
         record_id=share.pk,
     )
     return share
-
-
-def respond_to_share(
-    *, share: Share, by: Any, text: str, access_point: str
-) -> ShareResponse | None:
-    """The partner acknowledges receipt, optionally with a response for the case worker."""
-    role = require(by, Action.PARTNER_SHARES, share)
-    text = (text or "").strip()
-    if share.acknowledged_at is None:
-        Share.objects.filter(pk=share.pk).update(acknowledged_at=timezone.now(), acknowledged_by=by)
-        share.refresh_from_db()
-    response = ShareResponse.objects.create(share=share, author=by, text=text) if text else None
-    _log(
-        user=by,
-        role=role,
-        event=Event.SHARE_RESPOND,
-        case=share.case,
-        access_point=access_point,
-        record_type="share",
-        record_id=share.pk,
-        on_behalf_of=by.organisation,
-        detail="acknowledged" + (" with response" if text else ""),
-    )
-    return response

@@ -1,4 +1,5 @@
 from django.urls import URLPattern, path
+from django.views.generic import RedirectView
 
 from vangnet.cases import meldcode_views, rights_views, views
 
@@ -9,8 +10,12 @@ urlpatterns: list[URLPattern] = [
     path("new/", views.new_case, name="new_case"),
     path("from-chat/", views.chat_consents, name="chat_consents"),
     path("from-chat/<int:consent_id>/", views.open_from_chat, name="open_from_chat"),
-    path("partner/", views.partner_inbox, name="partner_inbox"),
-    path("partner/<int:share_id>/", views.partner_share, name="partner_share"),
+    # The partner's pages moved to the sharing app (/staff/partner/); old links still arrive.
+    path("partner/", RedirectView.as_view(pattern_name="sharing:partner_inbox", permanent=True)),
+    path(
+        "partner/<int:share_id>/",
+        RedirectView.as_view(pattern_name="sharing:partner_share", permanent=True),
+    ),
     path("access-report/", views.client_access_report, name="client_access_report"),
     path("emergency-review/", views.emergency_review, name="emergency_review"),
     path("meldcode/", meldcode_views.overview, name="meldcode_overview"),

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from vangnet.accounts.decorators import staff_view
 from vangnet.cases import ages, forms, selectors, services
-from vangnet.cases.models import Case, Goal, Person, Share, TransitionTask
+from vangnet.cases.models import Case, Goal, Person, TransitionTask
 from vangnet.core.access import Action
 from vangnet.core.audit import access_point_of
+from vangnet.sharing.models import Share
 
 Forms = dict[str, django_forms.Form]
 SHARE_PERIOD = timedelta(days=90)  # the proposed end date of a new share; the worker may change it
@@ -612,39 +613,6 @@ def revoke_share(request: HttpRequest, reference: str, share_id: int) -> HttpRes
         forms.ReasonForm(request.POST),
         call,
         _("The share is revoked; the partner can no longer see it."),
-    )
-
-
-@staff_view(Action.PARTNER_SHARES)
-def partner_inbox(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "cases/partner_inbox.html", {"shares": selectors.partner_inbox(user=request.user)}
-    )
-
-
-@staff_view(Action.PARTNER_SHARES)
-def partner_share(request: HttpRequest, share_id: int) -> HttpResponse:
-    form = forms.RespondForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        share = selectors.shares_for_partner(share_id=share_id, user=request.user)
-        services.respond_to_share(
-            share=share,
-            by=request.user,
-            text=form.cleaned_data["text"],
-            access_point=access_point_of(request),
-        )
-        messages.success(request, _("Thank you. The case worker sees your response."))
-        return redirect("cases:partner_share", share_id=share_id)
-    record = selectors.read_share(
-        share_id=share_id,
-        user=request.user,
-        role=_role(request),
-        access_point=access_point_of(request),
-    )
-    return render(
-        request,
-        "cases/partner_share.html",
-        {"record": record, "share": record.share, "data": record.data, "form": form},
     )
 
 
