@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -33,6 +33,9 @@ from vangnet.core.models import AccessLogEntry
 from vangnet.sharing import selectors as sharing
 from vangnet.sharing.models import PartnerOrganisation, Share
 
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
+
 Event = AccessLogEntry.Event
 RISK_ORDER = {level: rank for rank, level in enumerate(reversed(RiskLevel.values))}
 
@@ -53,7 +56,7 @@ class NeedToKnow(AccessDenied):
         self.case = case
 
 
-def get_case(*, reference: str, user: Any, action: Action = Action.CASE_WORK) -> Case:
+def get_case(*, reference: str, user: User, action: Action = Action.CASE_WORK) -> Case:
     """A case the user may work on (need-to-know); NeedToKnow names the emergency route."""
     case = get_object_or_404(Case.objects.select_related("caregiver"), reference=reference)
     if not may(user, action, case):
@@ -102,7 +105,7 @@ class CaseRow:
     in_care: bool = True  # False: the name is hidden (need-to-know); opening needs a reason
 
 
-def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[CaseRow]:
+def caseload(*, user: User, everyone: bool = False, query: str = "") -> list[CaseRow]:
     """Open cases, the highest risk on top. Names only of cases the user may work on; the
     others (with `everyone`) show their reference, found by reference, never by name."""
     cases = Case.objects.filter(status=Case.Status.OPEN).select_related("caregiver")
@@ -137,7 +140,9 @@ def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[Case
     return rows
 
 
-def possible_duplicates(*, name: str, date_of_birth: date | None, user: Any = None) -> list[Case]:
+def possible_duplicates(
+    *, name: str, date_of_birth: date | None, user: User | None = None
+) -> list[Case]:
     """Search before create: same date of birth, or a name that contains the other.
 
     Names are encrypted, so the comparison runs here rather than in the database. With a
@@ -165,18 +170,18 @@ def get_pending_consent(*, consent_id: int) -> ChatConsent:
     )
 
 
-def _staff_who_may(action: Action) -> list[Any]:
+def _staff_who_may(action: Action) -> list[User]:
     from vangnet.accounts.models import User
 
     users = User.objects.filter(is_active=True).order_by("username")
     return [u for u in users if may(u, action)]
 
 
-def case_workers() -> list[Any]:
+def case_workers() -> list[User]:
     return _staff_who_may(Action.CASE_WORK)
 
 
-def partner_users() -> list[Any]:
+def partner_users() -> list[User]:
     """Partner liaisons, so a professional around the client can be linked to their account."""
     return _staff_who_may(Action.PARTNER_SHARES)
 
@@ -202,7 +207,7 @@ class CaseOverview:
     emergency: bool = False  # the reader is here through a noodprocedure
 
 
-def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> CaseOverview:
+def open_case_record(*, case: Case, user: User, role: str, access_point: str) -> CaseOverview:
     """Everything on the case page; the look is logged."""
     log_access(
         emergency=under_emergency_access(user, case),
@@ -267,12 +272,12 @@ def _day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     return str(user.display_name) if user else ""
 
 
 def case_timeline(
-    *, case: Case, user: Any, role: str, access_point: str, kinds: set[str] | None = None
+    *, case: Case, user: User, role: str, access_point: str, kinds: set[str] | None = None
 ) -> list[TimelineEntry]:
     """One chronological line of everything in the case, newest first; the look is logged."""
     log_access(
@@ -413,7 +418,7 @@ def case_timeline(
 # --- the noodprocedure, reviewed ------------------------------------------------------------
 
 
-def emergency_accesses(*, user: Any, role: str, access_point: str) -> list[EmergencyAccess]:
+def emergency_accesses(*, user: User, role: str, access_point: str) -> list[EmergencyAccess]:
     """Every use of the noodprocedure, newest first, for supervisors; the read is logged."""
     log_access(
         user=user,
@@ -430,7 +435,7 @@ def emergency_accesses(*, user: Any, role: str, access_point: str) -> list[Emerg
 
 
 def client_access_report(
-    *, reference: str, user: Any, role: str, access_point: str
+    *, reference: str, user: User, role: str, access_point: str
 ) -> list[AccessLogEntry]:
     """Who accessed this client's record, and when (NEN 7513); nothing about other clients."""
     reference = reference.strip().upper()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -43,6 +43,9 @@ from vangnet.core.models import AccessLogEntry
 from vangnet.sharing import services as sharing
 from vangnet.sharing.models import PartnerOrganisation, Section, Share
 from vangnet.sharing.snapshot import filter_output
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 Event = AccessLogEntry.Event
 CONSENT_OWN_FROM_AGE = 12  # from 12 the client's own consent is needed (WGBO)
@@ -103,7 +106,7 @@ def _require_open(case: Case) -> None:
 
 def _log(
     *,
-    user: Any,
+    user: User,
     role: str,
     event: str,
     case: Case,
@@ -130,7 +133,7 @@ def _log(
 def _log_change(
     case: Case,
     *,
-    by: Any,
+    by: User,
     role: str,
     access_point: str,
     record_type: str = "case",
@@ -150,7 +153,7 @@ def _log_change(
     )
 
 
-def _start_change(*, by: Any, case: Case) -> str:
+def _start_change(*, by: User, case: Case) -> str:
     """Every change to a case: allowed by the policy, and only while the case is open."""
     role = require(by, Action.CASE_WORK, case)
     _require_open(case)
@@ -174,14 +177,14 @@ def _bump_version(*, case: Case, expected_version: int | None, **changes: Any) -
     case.refresh_from_db()
 
 
-def _is_case_worker(user: Any) -> bool:
+def _is_case_worker(user: User) -> bool:
     return may(user, Action.CASE_WORK)
 
 
 # --- the noodprocedure ----------------------------------------------------------------------
 
 
-def open_by_emergency(*, case: Case, by: Any, reason: str, access_point: str) -> EmergencyAccess:
+def open_by_emergency(*, case: Case, by: User, reason: str, access_point: str) -> EmergencyAccess:
     """Open a case one does not hold, for a stated reason: logged as an emergency, reviewed."""
     role = require(by, Action.CASE_EMERGENCY, case)
     reason = _required(reason, _("State why you must open this case now."))
@@ -206,7 +209,7 @@ def open_by_emergency(*, case: Case, by: Any, reason: str, access_point: str) ->
 
 
 def record_chat_consent(
-    *, conversation: Any, counsellor: Any, agreed_to: str, contact_details: str
+    *, conversation: Any, counsellor: User, agreed_to: str, contact_details: str
 ) -> ChatConsent:
     """The visitor said yes in the chat to a case being opened; keep exactly what they agreed to."""
     require(counsellor, Action.CHAT_CONSOLE)
@@ -225,13 +228,13 @@ def record_chat_consent(
 @transaction.atomic
 def open_case(
     *,
-    by: Any,
+    by: User,
     name: str,
     date_of_birth: date,
     access_point: str,
     contact_details: str = "",
     summary: str = "",
-    caregiver: Any = None,
+    caregiver: User | None = None,
     consent: ChatConsent | None = None,
     kind: str = Case.Kind.YOUNG_PERSON,
     child_case: Case | None = None,
@@ -287,7 +290,7 @@ def open_case(
 def open_case_from_chat(
     *,
     consent: ChatConsent,
-    by: Any,
+    by: User,
     name: str,
     date_of_birth: date,
     access_point: str,
@@ -308,7 +311,7 @@ def open_case_from_chat(
 def update_case(
     *,
     case: Case,
-    by: Any,
+    by: User,
     expected_version: int,
     access_point: str,
     summary: str,
@@ -337,7 +340,7 @@ def update_case(
 
 @transaction.atomic
 def close_case(
-    *, case: Case, by: Any, reason: str, expected_version: int, access_point: str
+    *, case: Case, by: User, reason: str, expected_version: int, access_point: str
 ) -> Case:
     """Only an explicit decision with a reason closes a case; age never does."""
     role = _start_change(by=by, case=case)
@@ -366,7 +369,7 @@ def close_case(
 def add_person(
     *,
     case: Case,
-    by: Any,
+    by: User,
     access_point: str,
     name: str,
     relation: str,
@@ -374,7 +377,7 @@ def add_person(
     contact_details: str = "",
     has_parental_authority: bool = False,
     is_suspected_perpetrator: bool = False,
-    partner_user: Any = None,
+    partner_user: User | None = None,
 ) -> Person:
     role = _start_change(by=by, case=case)
     name = _required(name, _("Fill in the person's name or a description."))
@@ -412,7 +415,7 @@ def add_person(
 
 
 def set_perpetrator_flag(
-    *, person: Person, by: Any, flagged: bool, reason: str, access_point: str
+    *, person: Person, by: User, flagged: bool, reason: str, access_point: str
 ) -> Person:
     """Flag or unflag; removing the flag needs a reason, and both are logged.
 
@@ -455,7 +458,7 @@ def notification_recipients(case: Case) -> list[Person]:
 def inform_person(
     *,
     person: Person,
-    by: Any,
+    by: User,
     text: str,
     access_point: str,
     kind: str = Disclosure.Kind.INFORMATION,
@@ -479,7 +482,7 @@ def inform_person(
     return disclosure
 
 
-def export_record_for_person(*, person: Person, by: Any, access_point: str) -> str:
+def export_record_for_person(*, person: Person, by: User, access_point: str) -> str:
     """A copy of the record for a parent with authority (right of inspection)."""
     role = require(by, Action.CASE_WORK, person.case)
     _refuse_perpetrator(person)
@@ -514,7 +517,7 @@ def open_parent_case(
     *,
     child_case: Case,
     person: Person,
-    by: Any,
+    by: User,
     date_of_birth: date,
     access_point: str,
     summary: str = "",
@@ -546,7 +549,7 @@ def open_parent_case(
 def change_phase(
     *,
     case: Case,
-    by: Any,
+    by: User,
     phase: str,
     started_on: date,
     note: str,
@@ -577,8 +580,8 @@ def change_phase(
 def change_caregiver(
     *,
     case: Case,
-    by: Any,
-    caregiver: Any,
+    by: User,
+    caregiver: User,
     reason: str,
     expected_version: int,
     access_point: str,
@@ -604,7 +607,7 @@ def change_caregiver(
     return assignment
 
 
-def add_goal(*, case: Case, by: Any, text: str, access_point: str) -> Goal:
+def add_goal(*, case: Case, by: User, text: str, access_point: str) -> Goal:
     role = _start_change(by=by, case=case)
     text = _required(text, _("Describe the goal."))
     goal = Goal.objects.create(case=case, phase=case.phase, text=text, by=by)
@@ -620,7 +623,7 @@ def add_goal(*, case: Case, by: Any, text: str, access_point: str) -> Goal:
     return goal
 
 
-def set_goal_status(*, goal: Goal, by: Any, status: str, access_point: str) -> Goal:
+def set_goal_status(*, goal: Goal, by: User, status: str, access_point: str) -> Goal:
     role = require(by, Action.CASE_WORK, goal.case)
     _require_open(goal.case)
     if status not in Goal.Status.values:
@@ -642,7 +645,7 @@ def set_goal_status(*, goal: Goal, by: Any, status: str, access_point: str) -> G
 def add_note(
     *,
     case: Case,
-    by: Any,
+    by: User,
     text: str,
     happened_on: date,
     access_point: str,
@@ -678,7 +681,7 @@ def add_note(
 
 
 def complete_transition_task(
-    *, task: TransitionTask, by: Any, note: str, access_point: str
+    *, task: TransitionTask, by: User, note: str, access_point: str
 ) -> TransitionTask:
     role = require(by, Action.CASE_WORK, task.case)
     _require_open(task.case)
@@ -706,7 +709,7 @@ def complete_transition_task(
 def record_threat(
     *,
     case: Case,
-    by: Any,
+    by: User,
     kind: str,
     happened_on: date,
     against: str,
@@ -740,7 +743,7 @@ def record_threat(
 
 
 def add_safety_measure(
-    *, case: Case, by: Any, kind: str, agreed_on: date, description: str, access_point: str
+    *, case: Case, by: User, kind: str, agreed_on: date, description: str, access_point: str
 ) -> SafetyMeasure:
     """Safety first: a placement or plan can be recorded before any diagnosis exists."""
     role = _start_change(by=by, case=case)
@@ -767,7 +770,7 @@ def add_safety_measure(
 
 
 def add_emergency_contact(
-    *, case: Case, by: Any, name: str, phone: str, access_point: str, person: Person | None = None
+    *, case: Case, by: User, name: str, phone: str, access_point: str, person: Person | None = None
 ) -> EmergencyContact:
     role = _start_change(by=by, case=case)
     if person is not None:
@@ -892,7 +895,7 @@ def _check_consent(case: Case, client_consents: bool, parents: Sequence[Person])
 def share_with_partner(
     *,
     case: Case,
-    by: Any,
+    by: User,
     organisation: PartnerOrganisation,
     sections: Sequence[str],
     purpose: str,
@@ -945,7 +948,7 @@ def share_with_partner(
     return share
 
 
-def revoke_share(*, share: Share, by: Any, reason: str, access_point: str) -> Share:
+def revoke_share(*, share: Share, by: User, reason: str, access_point: str) -> Share:
     role = require(by, Action.CASE_SHARE, share.case)
     try:
         sharing.revoke(share=share, by=by, reason=reason)

@@ -123,7 +123,7 @@ def active_conversations() -> list[dict[str, object]]:
             "conversation": str(c.public_id),
             "role_label": str(c.get_visitor_role_display()),
             "nickname": c.nickname,
-            "counsellor": c.counsellor.get_full_name() if c.counsellor else "",
+            "counsellor": c.counsellor.display_name if c.counsellor else "",
             "since": c.accepted_at.isoformat() if c.accepted_at else "",
         }
         for c in active

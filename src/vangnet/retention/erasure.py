@@ -12,7 +12,7 @@ two machines) never erase the same record twice, and a failure leaves the record
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -21,6 +21,9 @@ from vangnet.core import envelope
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
 from vangnet.retention.models import LegalHold, Tombstone
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 
 class ErasureRefused(Exception):
@@ -93,7 +96,13 @@ def _empty_chat(conversation_pk: int) -> None:
 
 
 def erase_case(
-    *, case_pk: int, rule: str, reason: str, run: str, by: Any = None, access_point: str = "cli"
+    *,
+    case_pk: int,
+    rule: str,
+    reason: str,
+    run: str,
+    by: User | None = None,
+    access_point: str = "cli",
 ) -> Tombstone | None:
     """Erase one case; None if another run has it or it is gone. Refuses a case on hold.
 

@@ -21,8 +21,8 @@ from vangnet.core.access import Action, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
 from vangnet.sharing import snapshot
-from vangnet.sharing.policy import today
 from vangnet.sharing.models import PartnerOrganisation, Section, Share, ShareConsent, ShareResponse
+from vangnet.sharing.policy import today
 
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
