@@ -123,10 +123,11 @@ def urls_with(kwargs: dict) -> dict[str, tuple[str, object]]:
     return found
 
 
-def test_the_partners_old_addresses_lead_to_the_new_ones(url_kwargs):
+def test_the_partners_old_addresses_lead_to_the_new_ones(url_kwargs, police_staff):
     """Bookmarks from before sharing became its own app still arrive (and are still guarded)."""
     share_id = url_kwargs["share_id"]
-    client = Client()
+    assert Client().get("/staff/cases/partner/").status_code == 302  # to the login first
+    client = verified_client(police_staff)
     old = client.get("/staff/cases/partner/")
     assert old.status_code == 301 and old["Location"] == reverse("sharing:partner_inbox")
     old = client.get(f"/staff/cases/partner/{share_id}/")

@@ -14,7 +14,6 @@ ADD = "/admin/sharing/partnerorganisation/add/"
 
 def test_an_administrator_adds_a_partner_organisation(make_staff):
     client = verified_client(make_staff(Role.ADMINISTRATOR))
-    assert "Veilig Thuis" not in client.get("/admin/sharing/partnerorganisation/").content.decode()
     posted = client.post(ADD, {"name": "Veilig Thuis IJsselland", "kind": "veilig_thuis"})
     assert posted.status_code == 302
     made = PartnerOrganisation.objects.get(name="Veilig Thuis IJsselland")

@@ -1,7 +1,21 @@
+from collections.abc import Callable
+from typing import cast
+
+from django.http import HttpResponse
 from django.urls import URLPattern, path
 from django.views.generic import RedirectView
 
+from vangnet.accounts.decorators import staff_view
 from vangnet.cases import meldcode_views, rights_views, views
+from vangnet.core.access import Action
+
+
+def moved_to(name: str) -> Callable[..., HttpResponse]:
+    """An old address of a partner page: guarded like the page, then sent on for good."""
+    return staff_view(Action.PARTNER_SHARES)(
+        RedirectView.as_view(pattern_name=name, permanent=True)
+    )
+
 
 app_name = "cases"
 CASE = "<str:reference>/"
@@ -11,11 +25,8 @@ urlpatterns: list[URLPattern] = [
     path("from-chat/", views.chat_consents, name="chat_consents"),
     path("from-chat/<int:consent_id>/", views.open_from_chat, name="open_from_chat"),
     # The partner's pages moved to the sharing app (/staff/partner/); old links still arrive.
-    path("partner/", RedirectView.as_view(pattern_name="sharing:partner_inbox", permanent=True)),
-    path(
-        "partner/<int:share_id>/",
-        RedirectView.as_view(pattern_name="sharing:partner_share", permanent=True),
-    ),
+    path("partner/", moved_to("sharing:partner_inbox")),
+    path("partner/<int:share_id>/", moved_to("sharing:partner_share")),
     path("access-report/", views.client_access_report, name="client_access_report"),
     path("emergency-review/", views.emergency_review, name="emergency_review"),
     path("meldcode/", meldcode_views.overview, name="meldcode_overview"),
