@@ -12,9 +12,8 @@ from vangnet.core.access import Action
 
 def moved_to(name: str) -> Callable[..., HttpResponse]:
     """An old address of a partner page: guarded like the page, then sent on for good."""
-    return staff_view(Action.PARTNER_SHARES)(
-        RedirectView.as_view(pattern_name=name, permanent=True)
-    )
+    redirect = RedirectView.as_view(pattern_name=name, permanent=True)
+    return staff_view(Action.PARTNER_SHARES)(cast(Callable[..., HttpResponse], redirect))
 
 
 app_name = "cases"
