@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,7 +125,7 @@ def revoke(*, share: Share, by: User, reason: str) -> Share:
     return share
 
 
-def counting_consents(share: Share) -> Any:
+def counting_consents(share: Share) -> QuerySet[ShareConsent]:
     """The consents that still count: not made void, never a flagged person's."""
     return share.consents.filter(void_at=None).exclude(person__is_suspected_perpetrator=True)
 
