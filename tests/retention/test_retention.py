@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tests.cases.conftest import AP
 from vangnet.cases import meldcode, services
+from vangnet.cases.meldcode_models import MeldcodeTrack
 from vangnet.cases.models import Case, ChatConsent, Person, ProgressNote
 from vangnet.chat.models import Conversation, Message, VisitorRole
 from vangnet.core import crypto, envelope
@@ -261,7 +262,9 @@ def test_a_case_with_shares_is_erased_with_its_shares_and_leaves_one_tombstone(
     police: Any,
     police_officer: Any,
 ):
-    """Shares live in their own app; erasing the case still takes every share row with it."""
+    """Shares live in their own app; erasing the case still takes every share row with it.
+
+    (Before, a case whose parent had consented to a share could not be erased at all.)"""
     case = make_case(age=14)
     parent = add_parent(case)
     share = services.share_with_partner(
@@ -277,6 +280,15 @@ def test_a_case_with_shares_is_erased_with_its_shares_and_leaves_one_tombstone(
         access_point=AP,
     )
     sharing_services.respond_to_share(share=share, by=police_officer, text=SECRET, access_point=AP)
+    # Rows that point at the case's rows without a way back (related_name="+"): an emergency
+    # contact and a consent naming the parent, a closed meldcode track naming its report.
+    services.add_emergency_contact(
+        case=case, by=case_worker, name="", phone="06-12345678", person=parent, access_point=AP
+    )
+    track = meldcode.start_track(by=case_worker, case=case, reason="Zorgen", access_point=AP)
+    MeldcodeTrack.objects.filter(pk=track.pk).update(
+        report_share=share, status=MeldcodeTrack.Status.CLOSED
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT snapshot FROM cases_share WHERE id = %s", [share.pk])
         (sealed,) = cursor.fetchone()
@@ -286,6 +298,7 @@ def test_a_case_with_shares_is_erased_with_its_shares_and_leaves_one_tombstone(
     assert [t.record_ref for t in report.erased] == [case.reference]
     assert not Share.objects.exists()
     assert not ShareConsent.objects.exists() and not ShareResponse.objects.exists()
+    assert not MeldcodeTrack.objects.exists() and not Person.objects.exists()
     assert Tombstone.objects.count() == 1
     with pytest.raises(crypto.DecryptionError):
         open_token(sealed)  # a backup's copy of the snapshot is unreadable too

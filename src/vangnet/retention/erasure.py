@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.models import ForeignObjectRel
 from django.utils.translation import gettext as _
 
 from vangnet.core import envelope
@@ -66,8 +67,10 @@ def _delete_with_parts(model: type[models.Model], pks: list[Any]) -> None:
     """
     if not pks:
         return
-    for relation in model._meta.related_objects:
-        if relation.many_to_many:
+    for relation in model._meta.get_fields(include_hidden=True):
+        # Every reverse relation, also those without a reverse accessor (related_name="+"):
+        # a share's consent points at a person, a meldcode track at the share it reported.
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
             continue  # the link table's rows go with the row itself
         child = relation.related_model
         assert not isinstance(child, str)
