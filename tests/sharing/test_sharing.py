@@ -6,11 +6,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from tests.cases.conftest import AP
 from vangnet.cases import ages, selectors, services
 from vangnet.cases.models import Threat
 from vangnet.core.access import AccessDenied
+from vangnet.core.audit_labels import access_point_label
 from vangnet.core.models import AccessLogEntry
 from vangnet.sharing import policy as sharing_policy
 from vangnet.sharing import selectors as sharing_selectors
@@ -211,3 +213,12 @@ def test_the_client_access_report_lists_only_this_client(
         selectors.client_access_report(reference="VN-NOSUCH", user=admin, role="", access_point=AP)
         == []
     )
+
+
+def test_the_access_log_names_the_partner_pages_before_and_after_the_move():
+    """Entries written at the old addresses and at the new ones read the same to a client."""
+    with translation.override("en"):
+        for name in ("cases:partner_share", "sharing:partner_share"):
+            assert access_point_label(f"web:{name}") == "Web page: shared record (partner)"
+        for name in ("cases:partner_inbox", "sharing:partner_inbox"):
+            assert access_point_label(f"web:{name}") == "Web page: shared with us"
