@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vangnet.coding",
     "vangnet.monitor",
     "vangnet.cases",
+    "vangnet.sharing",
     "vangnet.reading",
     "django_tasks",
     "django_tasks_db",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/monitor/", include("vangnet.monitor.urls")),
     path("staff/reading/", include("vangnet.reading.urls")),
     path("staff/cases/", include("vangnet.cases.urls")),
+    path("staff/partner/", include("vangnet.sharing.urls")),
     path("admin/", admin.site.urls),
 ]
 # Public pages: Dutch at /, English at /en/.

@@ -13,9 +13,10 @@ from django.test import Client
 
 from tests.conftest import verified_client
 from vangnet.cases import ages, services
-from vangnet.cases.models import Case, PartnerOrganisation, Person
+from vangnet.cases.models import Case, Person
 from vangnet.chat.models import Conversation, VisitorRole
 from vangnet.core.roles import Role
+from vangnet.sharing.models import PartnerOrganisation
 
 AP = "test"
 

@@ -15,9 +15,11 @@ from tests.cases.conftest import AP
 from tests.conftest import verified_client
 from vangnet.cases import ages, meldcode, rights, services
 from vangnet.cases import urls as case_urls
-from vangnet.cases.models import Person, Share, TransitionTask
+from vangnet.cases.models import Person, TransitionTask
 from vangnet.core.access import ROLE_ACTIONS, Action
 from vangnet.core.roles import Role
+from vangnet.sharing import urls as sharing_urls
+from vangnet.sharing.models import Share
 
 pytestmark = pytest.mark.django_db
 
@@ -104,13 +106,33 @@ def url_kwargs(make_case, add_parent, case_worker, police, conversation, counsel
     }
 
 
+APPS = {"cases": case_urls.urlpatterns, "sharing": sharing_urls.urlpatterns}
+
+
 def urls_with(kwargs: dict) -> dict[str, tuple[str, object]]:
+    """Every named page of the cases and sharing apps (the unnamed ones are old redirects)."""
     found = {}
-    for pattern in case_urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
-        needed = {k: kwargs[k] for k in pattern.pattern.converters}
-        found[pattern.name] = (reverse(f"cases:{pattern.name}", kwargs=needed), pattern.callback)
+    for app, patterns in APPS.items():
+        for pattern in patterns:
+            assert isinstance(pattern, URLPattern)
+            if pattern.name is None:
+                continue
+            needed = {k: kwargs[k] for k in pattern.pattern.converters}
+            url = reverse(f"{app}:{pattern.name}", kwargs=needed)
+            found[pattern.name] = (url, pattern.callback)
     return found
+
+
+def test_the_partners_old_addresses_lead_to_the_new_ones(url_kwargs, police_staff):
+    """Bookmarks from before sharing became its own app still arrive (and are still guarded)."""
+    share_id = url_kwargs["share_id"]
+    assert Client().get("/staff/cases/partner/").status_code == 302  # to the login first
+    client = verified_client(police_staff)
+    old = client.get("/staff/cases/partner/")
+    assert old.status_code == 301 and old["Location"] == reverse("sharing:partner_inbox")
+    old = client.get(f"/staff/cases/partner/{share_id}/")
+    assert old.status_code == 301
+    assert old["Location"] == reverse("sharing:partner_share", args=[share_id])
 
 
 def test_every_url_is_listed_and_guarded(url_kwargs):
@@ -121,7 +143,7 @@ def test_every_url_is_listed_and_guarded(url_kwargs):
 
 
 def _of_one_case(name: str) -> bool:
-    pattern = next(p for p in case_urls.urlpatterns if p.name == name)
+    pattern = next(p for p in [*case_urls.urlpatterns, *sharing_urls.urlpatterns] if p.name == name)
     return "reference" in pattern.pattern.converters and name != "emergency_access"
 
 
@@ -178,7 +200,7 @@ def test_every_url_for_the_holder_of_the_case(url_kwargs, worker_client):
 
 def test_a_partner_of_another_organisation_cannot_open_the_share(url_kwargs, make_staff):
     client = verified_client(make_staff(Role.PARTNER, organisation="Veilig Thuis"))
-    url = reverse("cases:partner_share", args=[url_kwargs["share_id"]])
+    url = reverse("sharing:partner_share", args=[url_kwargs["share_id"]])
     assert client.get(url).status_code == 403
     assert client.post(url, {"text": "hallo"}).status_code == 403
     assert Share.objects.get().acknowledged_at is None
@@ -192,10 +214,10 @@ def test_a_partner_linked_to_a_flagged_person_gets_403(url_kwargs, make_staff, c
         person=person, by=case_worker, flagged=True, reason="", access_point=AP
     )
     client = verified_client(officer)
-    share_url = reverse("cases:partner_share", args=[url_kwargs["share_id"]])
+    share_url = reverse("sharing:partner_share", args=[url_kwargs["share_id"]])
     assert client.get(share_url).status_code == 403
     assert (
-        url_kwargs["reference"] not in client.get(reverse("cases:partner_inbox")).content.decode()
+        url_kwargs["reference"] not in client.get(reverse("sharing:partner_inbox")).content.decode()
     )
 
 

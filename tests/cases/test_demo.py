@@ -7,7 +7,9 @@ import pytest
 from vangnet.accounts import demo as staff_demo
 from vangnet.accounts.models import User
 from vangnet.cases import demo, selectors
-from vangnet.cases.models import Case, PartnerOrganisation, Phase
+from vangnet.cases.models import Case, Phase
+from vangnet.sharing import selectors as sharing_selectors
+from vangnet.sharing.models import PartnerOrganisation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,4 +26,4 @@ def test_demo_trajectories_load_once_and_follow_the_rules():
     assert rows["Demi (demo)"].case.phase == Phase.AFTERCARE
     assert rows["Sem (demo)"].transition_reminder
     pieter = User.objects.get(username="pieter")
-    assert len(selectors.partner_inbox(user=pieter)) == 1
+    assert len(sharing_selectors.partner_inbox(user=pieter)) == 1

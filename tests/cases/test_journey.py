@@ -9,7 +9,10 @@ import pytest
 
 from tests.cases.conftest import AP, born_years_ago
 from vangnet.cases import ages, selectors, services
-from vangnet.cases.models import Case, Phase, SafetyMeasure, Share
+from vangnet.cases.models import Case, Phase, SafetyMeasure
+from vangnet.sharing import policy as sharing_policy
+from vangnet.sharing import selectors as sharing_selectors
+from vangnet.sharing.models import Share
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +31,7 @@ def test_from_the_first_chat_at_16_to_aftercare_at_21(
 
     def at_age_offset(days: int) -> None:
         monkeypatch.setattr(ages, "today", lambda: start + timedelta(days=days))
+        monkeypatch.setattr(sharing_policy, "today", lambda: start + timedelta(days=days))
 
     consent = services.record_chat_consent(
         conversation=conversation,
@@ -104,5 +108,5 @@ def test_from_the_first_chat_at_16_to_aftercare_at_21(
     assert overview.caregiver_changes == 1
     assert not overview.transition_reminder
     # The share ended long ago: the police see nothing now; the flagged stepfather never could.
-    assert selectors.partner_inbox(user=police_officer) == []
+    assert sharing_selectors.partner_inbox(user=police_officer) == []
     assert services.notification_recipients(case) == [mother]

@@ -16,11 +16,12 @@ from tests.cases.conftest import AP
 from tests.conftest import verified_client
 from vangnet.cases import ages, meldcode, selectors
 from vangnet.cases.meldcode_models import MeldcodeStep, MeldcodeTrack
-from vangnet.cases.models import Case, PartnerOrganisation, Section, Share
+from vangnet.cases.models import Case
 from vangnet.cases.services import CaseError, PerpetratorRuleError
 from vangnet.core.access import AccessDenied
 from vangnet.core.models import AccessLogEntry
 from vangnet.core.roles import Role
+from vangnet.sharing.models import PartnerOrganisation, Section, Share
 
 pytestmark = pytest.mark.django_db
 

@@ -95,12 +95,12 @@ def test_a_refusal_by_the_policy_is_in_the_access_log(url_share, make_staff):
     """A partner of another organisation probing a share id shows up for the administrator."""
     probe = make_staff(Role.PARTNER, organisation="Veilig Thuis")
     client = verified_client(probe)
-    assert client.get(reverse("cases:partner_share", args=[url_share.pk])).status_code == 403
+    assert client.get(reverse("sharing:partner_share", args=[url_share.pk])).status_code == 403
     counsellor = verified_client(make_staff(Role.COUNSELLOR))
     assert counsellor.get(reverse("cases:caseload")).status_code == 403
     refused = AccessLogEntry.objects.filter(event="access.denied")
     assert {(e.username, e.access_point) for e in refused} >= {
-        (probe.user.username, "web:cases:partner_share"),
+        (probe.user.username, "web:sharing:partner_share"),
     }
     assert refused.count() == 2
 
@@ -110,7 +110,7 @@ def url_share(make_case, case_worker, police):
     from datetime import timedelta
 
     from vangnet.cases import ages
-    from vangnet.cases.models import Share
+    from vangnet.sharing.models import Share
 
     return services.share_with_partner(
         case=make_case(),

@@ -17,9 +17,12 @@ from hypothesis import strategies as st
 
 from tests.cases.conftest import AP, born_years_ago
 from vangnet.cases import ages, perpetrator, selectors, services
-from vangnet.cases.models import Case, Person, Share
+from vangnet.cases.models import Case, Person
 from vangnet.core.access import Action, may
 from vangnet.core.roles import Role
+from vangnet.sharing.models import Share
+from vangnet.sharing.services import counting_consents
+from vangnet.sharing.snapshot import filter_output
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +45,7 @@ def _share(case: Case, by: Any, organisation: Any, *, parents: list[Person] = ()
 
 
 def _partner_view(share: Share) -> dict[str, Any]:
-    return perpetrator.filter_output(share.case, json.loads(share.snapshot))
+    return filter_output(share.case, json.loads(share.snapshot))
 
 
 def test_flagging_an_emergency_contact_removes_them_with_a_notice(
@@ -199,7 +202,7 @@ def test_no_flagged_person_in_any_covered_output(
         with pytest.raises(services.PerpetratorRuleError):
             services.export_record_for_person(person=person, by=case_worker, access_point=AP)
         for share in Share.objects.filter(case=case):
-            assert not perpetrator.counting_consents(share).filter(person=person).exists()
+            assert not counting_consents(share).filter(person=person).exists()
             if person.partner_user is not None:
                 assert not may(person.partner_user, Action.PARTNER_SHARES, share)
             view = _partner_view(share)

@@ -12,9 +12,12 @@ import pytest
 
 from tests.cases.conftest import AP
 from vangnet.cases import ages, selectors, services
-from vangnet.cases.models import Disclosure, PerpetratorFlagChange, Person, Share
+from vangnet.cases.models import Disclosure, PerpetratorFlagChange, Person
 from vangnet.core.access import AccessDenied, Action, may
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing import selectors as sharing_selectors
+from vangnet.sharing import services as sharing_services
+from vangnet.sharing.models import Share
 
 pytestmark = pytest.mark.django_db
 
@@ -129,13 +132,15 @@ def test_a_flagged_person_never_sees_a_shared_record(family, case_worker, police
         person=suspect, by=case_worker, flagged=True, reason="", access_point=AP
     )
     assert not may(officer, Action.PARTNER_SHARES, share)
-    assert selectors.partner_inbox(user=officer) == []
+    assert sharing_selectors.partner_inbox(user=officer) == []
     with pytest.raises(AccessDenied):
-        selectors.read_share(share_id=share.pk, user=officer, role="partner", access_point=AP)
+        sharing_selectors.read_share(
+            share_id=share.pk, user=officer, role="partner", access_point=AP
+        )
     with pytest.raises(AccessDenied):
-        services.respond_to_share(share=share, by=officer, text="gezien", access_point=AP)
+        sharing_services.respond_to_share(share=share, by=officer, text="gezien", access_point=AP)
     # The officer's colleague, who is not involved, still sees it.
-    assert selectors.partner_inbox(user=colleague) == [share]
+    assert sharing_selectors.partner_inbox(user=colleague) == [share]
 
 
 def test_a_flagged_person_is_no_emergency_contact(family, case_worker):

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from tests.cases.conftest import AP
 from vangnet.cases import ages, services
-from vangnet.cases.models import Share, Threat
+from vangnet.cases.models import Threat
+from vangnet.sharing.models import Share
 
 pytestmark = pytest.mark.django_db
 

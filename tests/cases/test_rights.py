@@ -15,12 +15,13 @@ from django.urls import reverse
 from tests.cases.conftest import AP
 from tests.conftest import verified_client
 from vangnet.cases import ages, rights, services
-from vangnet.cases.models import Case, Share
+from vangnet.cases.models import Case
 from vangnet.cases.services import CaseError
 from vangnet.core.access import AccessDenied
 from vangnet.core.models import AccessLogEntry
 from vangnet.core.roles import Role
 from vangnet.retention.models import ErasureRequest, LegalHold, Tombstone
+from vangnet.sharing.models import Share
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,11 @@ from django.urls import reverse
 from tests.cases.conftest import AP, born_years_ago
 from tests.conftest import verified_client
 from vangnet.cases import ages, services
-from vangnet.cases.models import Case, ChatConsent, RiskLevel, Share
+from vangnet.cases.models import Case, ChatConsent, RiskLevel
 from vangnet.core.models import AccessLogEntry
 from vangnet.core.roles import Role
+from vangnet.sharing import selectors as sharing_selectors
+from vangnet.sharing.models import Share
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +163,11 @@ def test_the_partner_page_shows_only_the_shared_parts(
         access_point=AP,
     )
     client = verified_client(police_staff)
-    inbox = client.get(reverse("cases:partner_inbox")).content.decode()
+    inbox = client.get(reverse("sharing:partner_inbox")).content.decode()
     assert case.reference in inbox
-    html = client.get(reverse("cases:partner_share", args=[share.pk])).content.decode()
+    html = client.get(reverse("sharing:partner_share", args=[share.pk])).content.decode()
     assert "Lisa" in html and "Niet voor de politie" not in html
-    response = client.post(reverse("cases:partner_share", args=[share.pk]), {"text": "Gezien"})
+    response = client.post(reverse("sharing:partner_share", args=[share.pk]), {"text": "Gezien"})
     assert response.status_code == 302
     share.refresh_from_db()
     assert share.acknowledged_by == police_officer
@@ -229,7 +231,6 @@ def test_every_field_on_the_case_page_has_its_own_id(worker_client, make_case, a
 def test_the_case_shows_how_often_the_partner_looked(
     worker_client, make_case, case_worker, police, police_officer
 ):
-    from vangnet.cases import selectors
 
     case = make_case()
     share = services.share_with_partner(
@@ -244,7 +245,7 @@ def test_the_case_shows_how_often_the_partner_looked(
         access_point=AP,
     )
     for _ in range(2):
-        selectors.read_share(
+        sharing_selectors.read_share(
             share_id=share.pk, user=police_officer, role="partner", access_point=AP
         )
     assert "2×" in page(worker_client, case)

@@ -73,7 +73,7 @@ def test_an_object_rule_that_cannot_be_imported_stops_start_up(restore_policy):
 
 def test_a_rule_marked_for_another_action_stops_start_up(restore_policy):
     crossed = tuple(
-        dataclasses.replace(r, object_rule="vangnet.cases.policy.partner_may_see_share")
+        dataclasses.replace(r, object_rule="vangnet.sharing.policy.partner_may_see_share")
         if r.action == Action.CASE_WORK
         else r
         for r in POLICY

@@ -87,7 +87,7 @@ def test_case_from_chat_parent_and_a_share_the_police_sees_exactly(
 
     police = browser.new_context(locale="nl-NL").new_page()
     staff_login(police, server, "pieter", DEMO_PASSWORD)
-    police.goto(f"{server.url}/staff/cases/partner/")
+    police.goto(f"{server.url}/staff/partner/")
     police.click(f"text={reference}")
     record = police.locator("#shared-record")
     expect(record).to_contain_text("Lotte Bakker")

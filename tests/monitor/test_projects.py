@@ -142,3 +142,29 @@ def test_rows_unique_on_the_quasi_identifiers_are_generalised_or_withheld(people
     groups = Counter(tuple(row[i] for i in positions) for row in data.rows)
     assert min(groups.values()) >= 5
     assert data.generalised  # the lone e-mail contact forced a coarser file
+
+
+def test_the_export_order_follows_neither_the_import_nor_time(people, load_rows):
+    """Rows imported (so numbered) in time order come out mixed: a supplier cannot line the
+    pseudonyms up with the ids of their own file, nor anyone the rows with dates or chats.
+
+    Forty rows, twenty per quarter: the chance that a random order keeps the quarters in two
+    blocks is 2 in 137,846,528,820."""
+    load_rows(
+        [
+            (20, {**V, "date": "2024-02-10"}),
+            (20, {**V, "date": "2024-05-10"}),
+        ]
+    )
+    rosa = people["rosa"]
+    first, second = ask(rosa, [rosa]), ask(rosa, [rosa], title="Another")
+    orders = []
+    for project in (first, second):
+        data = microdata.build(project, year=2024)
+        period = data.columns.index("period")
+        periods = [row[period] for row in data.rows]
+        assert sorted(periods) == ["2024-Q1"] * 20 + ["2024-Q2"] * 20
+        changes = sum(1 for a, b in zip(periods, periods[1:], strict=False) if a != b)
+        assert changes > 1, periods  # not in import (id) order, not in time order
+        orders.append(periods)
+    assert orders[0] != orders[1]  # each project's own pseudonyms give its own order

@@ -94,19 +94,25 @@ def test_hidden_counts_say_why(staff_client, load_rows):
         ]
     )
     client, _user = staff_client(Role.RESEARCHER)
-    page = client.get(reverse("monitor:dashboard"), {"year": 2024}).content.decode()
-    states = dict(attack.CELL_STATE.findall(page))
-    assert states["Y2024|forms_ckm=labour@all"] == "small"
-    protecting = [cell for cell, state in states.items() if state == "protecting"]
-    assert protecting, "a second count must protect the labour cases"
-    for _cell, state, text in attack.CELL.findall(page):
-        if state == "protecting":
-            assert text == "verborgen"  # never "<10" for a count that is not below 10
-        elif state == "small":
-            assert text == "&lt;10"
-        else:
-            assert int(text) >= 10
-    assert "verstoord" in page  # the legend says the numbers are perturbed
+    dashboard = client.get(reverse("monitor:dashboard"), {"year": 2024}).content.decode()
+    report = client.get(reverse("monitor:report"), {"year": 2024}).content.decode()
+    for page in (dashboard, report):  # the page and the yearly report alike
+        states = dict(attack.CELL_STATE.findall(page))
+        assert states["Y2024|forms_ckm=labour@all"] == "small"
+        protecting = [cell for cell, state in states.items() if state == "protecting"]
+        assert protecting, "a second count must protect the labour cases"
+        for _cell, state, text in attack.CELL.findall(page):
+            if state == "protecting":
+                assert text == "verborgen"  # never "<10" for a count that is not below 10
+            elif state == "small":
+                assert text == "&lt;10"
+            else:
+                assert int(text) >= 10
+        legend = page.split('id="legend"')[1].split("</p>")[0]
+        # The legend tells the two apart, and says the numbers are perturbed.
+        assert "“&lt;10” is een aantal onder 10" in legend
+        assert "“verborgen” is een aantal van 10 of meer" in legend
+        assert "verstoord" in legend
 
 
 def test_the_monitor_has_a_table_of_contents_whose_links_all_land(staff_client, load_rows):

@@ -84,3 +84,14 @@ def test_suggest_codes_refuses_an_unknown_question():
 def test_a_missing_file_is_a_clear_message(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("triage", str(tmp_path / "nope.jsonl"), stdout=io.StringIO())
+
+
+def test_command_output_is_in_one_language(tmp_path, settings):
+    """The installation speaks Dutch; the command line speaks English throughout."""
+    settings.LANGUAGE_CODE = "nl"
+    path = tmp_path / "chats.jsonl"
+    path.write_text('{"turns": []}\n', encoding="utf-8")
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match=r"^1 line\(s\) could not be read; 0 processed\.$"):
+        call_command("suggest_codes", str(path), stdout=io.StringIO(), stderr=errors)
+    assert "line 1: “id” is missing" in errors.getvalue()

@@ -18,12 +18,15 @@ from django.utils import timezone
 
 from tests.cases.conftest import AP
 from vangnet.cases import meldcode, services
+from vangnet.cases.meldcode_models import MeldcodeTrack
 from vangnet.cases.models import Case, ChatConsent, Person, ProgressNote
 from vangnet.chat.models import Conversation, Message, VisitorRole
 from vangnet.core import crypto, envelope
 from vangnet.core.models import AccessLogEntry, DataKey
 from vangnet.retention import erasure, runner, terms
 from vangnet.retention.models import LegalHold, Tombstone
+from vangnet.sharing import services as sharing_services
+from vangnet.sharing.models import Share, ShareConsent, ShareResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +255,55 @@ def test_anonymous_chat_text_goes_after_its_term_and_a_case_chat_follows_the_cas
     assert DataKey.objects.get(holder=f"chat:{of_case.public_id.hex}").wrapped == ""
 
 
+def test_a_case_with_shares_is_erased_with_its_shares_and_leaves_one_tombstone(
+    make_case: Callable[..., Case],
+    case_worker: Any,
+    add_parent: Callable[..., Person],
+    police: Any,
+    police_officer: Any,
+):
+    """Shares live in their own app; erasing the case still takes every share row with it.
+
+    (Before, a case whose parent had consented to a share could not be erased at all.)"""
+    case = make_case(age=14)
+    parent = add_parent(case)
+    share = services.share_with_partner(
+        case=case,
+        by=case_worker,
+        organisation=police,
+        sections=["identity", "people"],
+        purpose="Aangifte",
+        basis="consent",
+        client_consents=True,
+        consenting_parents=[parent],
+        valid_until=timezone.localdate() + timedelta(days=30),
+        access_point=AP,
+    )
+    sharing_services.respond_to_share(share=share, by=police_officer, text=SECRET, access_point=AP)
+    # Rows that point at the case's rows without a way back (related_name="+"): an emergency
+    # contact and a consent naming the parent, a closed meldcode track naming its report.
+    services.add_emergency_contact(
+        case=case, by=case_worker, name="", phone="06-12345678", person=parent, access_point=AP
+    )
+    track = meldcode.start_track(by=case_worker, case=case, reason="Zorgen", access_point=AP)
+    MeldcodeTrack.objects.filter(pk=track.pk).update(
+        report_share=share, status=MeldcodeTrack.Status.CLOSED
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT snapshot FROM cases_share WHERE id = %s", [share.pk])
+        (sealed,) = cursor.fetchone()
+    case = closed(case, case_worker)
+    day = terms.erasable_from(timezone.localdate(), years=20)
+    report = runner.run(apply=True, today=day)
+    assert [t.record_ref for t in report.erased] == [case.reference]
+    assert not Share.objects.exists()
+    assert not ShareConsent.objects.exists() and not ShareResponse.objects.exists()
+    assert not MeldcodeTrack.objects.exists() and not Person.objects.exists()
+    assert Tombstone.objects.count() == 1
+    with pytest.raises(crypto.DecryptionError):
+        open_token(sealed)  # a backup's copy of the snapshot is unreadable too
+
+
 def test_every_case_row_is_sealed_with_the_case_key(
     make_case: Callable[..., Case], case_worker: Any, add_parent: Callable[..., Person]
 ):
@@ -295,4 +347,7 @@ def test_the_dry_run_says_per_category_what_and_why(
     assert "chat_text: 0 past their term" in text and "access_log:" in text
     assert "Dry run: nothing was erased" in text
     assert SECRET not in text and "Lisa" not in text
+    # One language: the schedule's words and the holds' names in English too, not Dutch.
+    assert "access_log: kept, at least as long as the records it is about" in text
+    assert "dossier" not in text and "bewaard" not in text
     assert Case.objects.count() == 2 and not Tombstone.objects.exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -17,7 +17,19 @@ from vangnet.core.access import is_verified_staff as _is_verified_user
 from vangnet.core.audit import access_point_of, log_access
 from vangnet.core.models import AccessLogEntry
 
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
+
 View = Callable[..., HttpResponse]
+
+
+class StaffRequest(HttpRequest):
+    """The request a `staff_view` hands to its view: a verified staff member, and the role
+    that allowed the action (for the access log). For type checking only: views annotate
+    their request with it; at run time it is Django's own request."""
+
+    user: User
+    role: str
 
 
 def is_verified_staff(request: HttpRequest) -> bool:

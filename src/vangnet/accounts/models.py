@@ -26,6 +26,10 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        """How staff see each other everywhere (pages, console, logs, exports): the one place.
+
+        Visitors see less of a counsellor: a first name only (chat.services.counsellor_label).
+        """
         return self.get_full_name() or self.username
 
 

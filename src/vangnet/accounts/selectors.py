@@ -25,7 +25,7 @@ def staff_destinations() -> list[tuple[Action, Any, str]]:
         (Action.CASE_WORK, _("Cases"), "cases:caseload"),
         (Action.MELDCODE_OVERVIEW, _("Open meldcode tracks"), "cases:meldcode_overview"),
         (Action.ERASURE_APPROVE, _("Erasure requests"), "cases:erasure_requests"),
-        (Action.PARTNER_SHARES, _("Shared with my organisation"), "cases:partner_inbox"),
+        (Action.PARTNER_SHARES, _("Shared with my organisation"), "sharing:partner_inbox"),
         (Action.MONITOR_VIEW, _("Research monitor"), "monitor:dashboard"),
         (Action.RESEARCH_TRANSCRIPTS, _("De-identified transcripts"), "reading:transcripts"),
         (Action.SUGGESTION_QUALITY, _("Suggested codes: how often kept"), "reading:quality"),

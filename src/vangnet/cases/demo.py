@@ -7,7 +7,8 @@ from typing import TextIO
 
 from vangnet.accounts.models import User
 from vangnet.cases import ages, services
-from vangnet.cases.models import Case, PartnerOrganisation, Person, Phase, Share, Threat
+from vangnet.cases.models import Case, Person, Phase, Threat
+from vangnet.sharing.models import PartnerOrganisation, Share
 
 ACCESS_POINT = "cli:demo-data"
 

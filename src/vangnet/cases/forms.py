@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,16 +11,17 @@ from vangnet.cases.models import (
     Case,
     Disclosure,
     Goal,
-    PartnerOrganisation,
     Person,
     Phase,
     ProgressNote,
     RiskLevel,
     SafetyMeasure,
-    Section,
-    Share,
     Threat,
 )
+from vangnet.sharing.models import PartnerOrganisation, Section, Share
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -82,7 +83,7 @@ class PersonForm(forms.Form):
         label=_("Partner account of this professional (optional)"), required=False
     )
 
-    def __init__(self, *args: Any, partners: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, partners: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.partners = {str(u.pk): u for u in partners}
         choices = [("", "—")] + [
@@ -90,7 +91,7 @@ class PersonForm(forms.Form):
         ]
         cast(forms.ChoiceField, self.fields["partner_user"]).choices = choices
 
-    def clean_partner_user(self) -> Any:
+    def clean_partner_user(self) -> User | None:
         return self.partners.get(self.cleaned_data["partner_user"])
 
 
@@ -127,7 +128,7 @@ class CaregiverForm(VersionedForm):
     caregiver = forms.ChoiceField(label=_("New fixed caregiver"))
     reason = forms.CharField(label=_("Reason for the change"), widget=TEXT)
 
-    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.workers = {str(w.pk): w for w in workers}
         cast(forms.ChoiceField, self.fields["caregiver"]).choices = [
@@ -227,10 +228,6 @@ class EmergencyReasonForm(forms.Form):
         widget=TEXT,
         error_messages={"required": _("State why you must open this case now.")},
     )
-
-
-class RespondForm(forms.Form):
-    text = forms.CharField(label=_("Response (optional)"), required=False, widget=TEXT)
 
 
 class ReportForm(forms.Form):

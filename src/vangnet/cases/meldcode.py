@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,11 +27,15 @@ from vangnet.cases.meldcode_models import (
     MeldcodeStepRecord,
     MeldcodeTrack,
 )
-from vangnet.cases.models import Case, PartnerOrganisation, Person, ProgressNote, Share, Threat
+from vangnet.cases.models import Case, Person, ProgressNote, Threat
 from vangnet.cases.services import CaseError, PerpetratorRuleError, share_with_partner
 from vangnet.core.access import Action, may, object_rule, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing.models import PartnerOrganisation, Share
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 Event = AccessLogEntry.Event
 STALE_AFTER = timedelta(days=14)  # a track with no step for this long is flagged
@@ -66,7 +70,7 @@ def _client_ref(track: MeldcodeTrack) -> str:
     return track.case.reference if track.case is not None else ""
 
 
-def _log(track: MeldcodeTrack, *, user: Any, role: str, event: str, ap: str, detail: str) -> None:
+def _log(track: MeldcodeTrack, *, user: User, role: str, event: str, ap: str, detail: str) -> None:
     log_access(
         user=user,
         event=event,
@@ -174,7 +178,7 @@ def _require_step(track: MeldcodeTrack, step: MeldcodeStep) -> None:
 
 
 def start_track(
-    *, by: Any, reason: str, access_point: str, case: Case | None = None, conversation: Any = None
+    *, by: User, reason: str, access_point: str, case: Case | None = None, conversation: Any = None
 ) -> MeldcodeTrack:
     """Start a track for a case, or for a chat that is not (yet) a case."""
     if (case is None) == (conversation is None):
@@ -226,7 +230,7 @@ def _check_link(track: MeldcodeTrack, kind: str, link_id: int | None) -> None:
 def add_signal(
     *,
     track: MeldcodeTrack,
-    by: Any,
+    by: User,
     observed_on: date,
     source: str,
     description: str,
@@ -261,10 +265,10 @@ def complete_step(
     *,
     track: MeldcodeTrack,
     step: int,
-    by: Any,
+    by: User,
     why: str,
     access_point: str,
-    colleague: Any = None,
+    colleague: User | None = None,
     veilig_thuis_advice: bool = False,
     talked: bool | None = None,
     talked_with: Sequence[Person] = (),
@@ -330,7 +334,7 @@ def answer_question(
     question: int,
     answer: bool,
     reasoning: str,
-    by: Any,
+    by: User,
     access_point: str,
 ) -> MeldcodeAnswer:
     """Answer the next question of the framework; the questions come strictly in order."""
@@ -380,7 +384,7 @@ class Report:
 def decide(
     *,
     track: MeldcodeTrack,
-    by: Any,
+    by: User,
     outcome: str,
     why: str,
     access_point: str,
@@ -429,7 +433,7 @@ def decide(
     return track
 
 
-def _report(track: MeldcodeTrack, *, by: Any, report: Report | None, access_point: str) -> Share:
+def _report(track: MeldcodeTrack, *, by: User, report: Report | None, access_point: str) -> Share:
     if track.case is None:
         raise CaseError(
             _(
@@ -469,7 +473,7 @@ def tracks_for_conversation(conversation: Any) -> list[MeldcodeTrack]:
     return list(MeldcodeTrack.objects.filter(conversation=conversation, case__isnull=True))
 
 
-def read_track(*, track: MeldcodeTrack, user: Any, access_point: str) -> TrackState:
+def read_track(*, track: MeldcodeTrack, user: User, access_point: str) -> TrackState:
     """The whole track; the look is in the access log."""
     role = require(user, Action.MELDCODE, track)
     _log(track, user=user, role=role, event=Event.CASE_OPEN, ap=access_point, detail="meldcode")
@@ -496,7 +500,7 @@ class TimelineItem:
     at: datetime
     title: str
     text: str
-    by: Any
+    by: User
 
 
 def timeline_items(case: Case) -> list[TimelineItem]:

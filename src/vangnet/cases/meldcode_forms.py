@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.forms import TEXT, date_field
 from vangnet.cases.meldcode_models import FrameworkQuestion, MeldcodeSignal, MeldcodeTrack
-from vangnet.cases.models import PartnerOrganisation, Person, Section
+from vangnet.cases.models import Person
+from vangnet.sharing.models import PartnerOrganisation, Section
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 
 class StartTrackForm(forms.Form):
@@ -40,14 +44,14 @@ class ConsultForm(StepForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, colleagues: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, colleagues: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.colleagues = {str(u.pk): u for u in colleagues}
         cast(forms.ChoiceField, self.fields["colleague"]).choices = [
             (k, u.display_name) for k, u in self.colleagues.items()
         ]
 
-    def clean_colleague(self) -> Any:
+    def clean_colleague(self) -> User:
         return self.colleagues[self.cleaned_data["colleague"]]
 
 

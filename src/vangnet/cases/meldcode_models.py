@@ -68,7 +68,7 @@ class MeldcodeTrack(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
     report_share = models.ForeignKey(
-        "cases.Share", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "sharing.Share", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

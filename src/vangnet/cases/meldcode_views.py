@@ -7,13 +7,13 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.cases import ages, meldcode, selectors
 from vangnet.cases import meldcode_forms as forms
 from vangnet.cases.meldcode_models import MeldcodeStep, MeldcodeTrack
@@ -29,13 +29,13 @@ def _track_url(track: MeldcodeTrack) -> str:
 
 
 @staff_view(Action.MELDCODE_OVERVIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: StaffRequest) -> HttpResponse:
     states = meldcode.open_tracks_overview()
     return render(request, "cases/meldcode/overview.html", {"states": states})
 
 
 @staff_view(Action.MELDCODE)
-def case_tracks(request: HttpRequest, reference: str) -> HttpResponse:
+def case_tracks(request: StaffRequest, reference: str) -> HttpResponse:
     """The case's tracks, and the form to start one."""
     case = selectors.get_case(reference=reference, user=request.user, action=Action.MELDCODE)
     form = forms.StartTrackForm(request.POST or None)
@@ -63,7 +63,7 @@ def case_tracks(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.MELDCODE)
 @require_POST
-def start_for_chat(request: HttpRequest, public_id: Any) -> HttpResponse:
+def start_for_chat(request: StaffRequest, public_id: Any) -> HttpResponse:
     """A counsellor starts a track in a chat that is not (yet) a case."""
     from vangnet.chat.models import Conversation
 
@@ -86,7 +86,7 @@ def start_for_chat(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _step_forms(
-    track: MeldcodeTrack, request: HttpRequest, bound: dict[str, Any]
+    track: MeldcodeTrack, request: StaffRequest, bound: dict[str, Any]
 ) -> dict[str, Any]:
     from vangnet.accounts.models import User
 
@@ -112,7 +112,7 @@ def _step_forms(
 
 
 def _track_page(
-    request: HttpRequest,
+    request: StaffRequest,
     track: MeldcodeTrack,
     bound: dict[str, Any] | None = None,
     status: int = 200,
@@ -133,7 +133,7 @@ def _track_page(
 
 
 @staff_view(Action.MELDCODE)
-def track(request: HttpRequest, track_id: int) -> HttpResponse:
+def track(request: StaffRequest, track_id: int) -> HttpResponse:
     item = get_object_or_404(
         MeldcodeTrack.objects.select_related("case", "conversation", "started_by"), pk=track_id
     )
@@ -169,7 +169,7 @@ def _extra(form: django_forms.Form) -> dict[str, Any]:
     return {}
 
 
-def _apply(request: HttpRequest, item: MeldcodeTrack, name: str, d: dict[str, Any]) -> None:
+def _apply(request: StaffRequest, item: MeldcodeTrack, name: str, d: dict[str, Any]) -> None:
     ap = access_point_of(request)
     user = request.user
     if name == "signal":

@@ -2,26 +2,22 @@
 
 A person flagged as (suspected) perpetrator never receives information, never has a say in
 consent, is nobody's emergency contact and is no one's link into the client's case. Flagging
-calls `remove_everywhere` inside the flag's own transaction; every output for partners or
-parents (snapshots, exports, the partner's view of an older share) passes `filter_output`.
+calls `remove_everywhere` inside the flag's own transaction (it voids the person's consents to
+shares through `vangnet.sharing.services.void_consents_of`); every output for partners or
+parents (snapshots, exports, the partner's view of an older share) passes the one output filter,
+`vangnet.sharing.snapshot.filter_output`, and the partner's object rule
+(`vangnet.sharing.policy.partner_may_see_share`) shuts out a flagged partner user.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from vangnet.cases.models import Case, EmergencyContact, Person, Share, ShareConsent
-
-
-def flagged_ids(case: Case) -> set[int]:
-    return set(
-        Person.objects.filter(case=case, is_suspected_perpetrator=True).values_list("pk", flat=True)
-    )
+from vangnet.cases.models import Case, EmergencyContact, Person
+from vangnet.sharing.services import void_consents_of
 
 
 def active_emergency_contacts(case: Case) -> QuerySet[EmergencyContact]:
@@ -29,10 +25,6 @@ def active_emergency_contacts(case: Case) -> QuerySet[EmergencyContact]:
     return case.emergency_contacts.filter(ended_at=None).exclude(
         person__is_suspected_perpetrator=True
     )
-
-
-def counting_consents(share: Share) -> QuerySet[ShareConsent]:
-    return share.consents.filter(void_at=None).exclude(person__is_suspected_perpetrator=True)
 
 
 def remove_everywhere(person: Person) -> list[str]:
@@ -52,9 +44,8 @@ def remove_everywhere(person: Person) -> list[str]:
             )
             % {"count": contacts}
         )
-    consents = ShareConsent.objects.filter(person=person, void_at=None)
-    running = consents.filter(share__revoked_at=None).count()
-    if consents.update(void_at=now) and running:
+    running = void_consents_of(person)
+    if running:
         removed.append(
             ngettext(
                 "their consent to %(count)d running share no longer counts: check its basis",
@@ -70,36 +61,3 @@ def remove_everywhere(person: Person) -> list[str]:
         removed.append(_("their partner account no longer sees any share of this case"))
     removed.append(_("they receive no notifications or information from now on"))
     return removed
-
-
-def filter_output(case: Case, data: dict[str, Any]) -> dict[str, Any]:
-    """The one filter for every snapshot and export: drop flagged people where they'd gain.
-
-    Works on data built now and on snapshots frozen before a flag was set (their entries carry
-    the person's id under "person_id", which is removed here before anyone sees it).
-    """
-    flagged = flagged_ids(case)
-    clean = dict(data)
-    safety = clean.get("safety")
-    if isinstance(safety, dict):
-        contacts = [
-            {k: v for k, v in c.items() if k != "person_id"}
-            for c in safety.get("emergency_contacts", [])
-            if c.get("person_id") not in flagged
-        ]
-        clean["safety"] = {**safety, "emergency_contacts": contacts}
-    people = clean.get("people")
-    if isinstance(people, list):
-        # Partners may learn who is suspected; the flag shown is always today's.
-        clean["people"] = [
-            {
-                **{k: v for k, v in p.items() if k != "person_id"},
-                "suspected_perpetrator": (
-                    p["person_id"] in flagged
-                    if "person_id" in p
-                    else bool(p.get("suspected_perpetrator"))
-                ),
-            }
-            for p in people
-        ]
-    return clean

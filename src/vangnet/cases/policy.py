@@ -6,13 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from vangnet.cases import ages
-from vangnet.cases.models import Case, EmergencyAccess, Person, Share
+from vangnet.cases.models import Case, EmergencyAccess
 from vangnet.core.access import Action, object_rule
-
-
-def share_is_active(share: Share) -> bool:
-    return share.revoked_at is None and share.valid_until >= ages.today()
 
 
 def _case_of(obj: Any) -> Case | None:
@@ -70,17 +65,3 @@ def may_work_on_case(user: Any, obj: Any) -> bool:
 def may_break_the_glass(user: Any, obj: Any) -> bool:
     """Any case worker may use the noodprocedure on any case: it is logged and reviewed."""
     return _case_of(obj) is not None
-
-
-@object_rule(Action.PARTNER_SHARES)
-def partner_may_see_share(user: Any, share: Share) -> bool:
-    """Only the receiving organisation, only while the share runs, never a flagged person."""
-    if not isinstance(share, Share):
-        return False
-    if not user.organisation or share.organisation.name != user.organisation:
-        return False
-    if not share_is_active(share):
-        return False
-    return not Person.objects.filter(
-        case_id=share.case_id, partner_user=user, is_suspected_perpetrator=True
-    ).exists()

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vangnet.cases.models import Case, Share
+from vangnet.cases.models import Case
 from vangnet.cases.services import CaseError
 from vangnet.core import envelope
 from vangnet.core.access import Action, require
@@ -29,6 +29,10 @@ from vangnet.core.models import AccessLogEntry
 from vangnet.retention import erasure
 from vangnet.retention.models import ErasureRequest
 from vangnet.retention.schedule import Rule
+from vangnet.sharing.models import Share
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 Event = AccessLogEntry.Event
 
@@ -121,7 +125,7 @@ class Export:
     body: bytes
 
 
-def export_for_client(*, case: Case, by: Any, kind: str, access_point: str) -> Export:
+def export_for_client(*, case: Case, by: User, kind: str, access_point: str) -> Export:
     """The client's copy as JSON or PDF; making it is in the access log."""
     role = require(by, Action.CLIENT_RIGHTS, case)
     if kind not in ("json", "pdf"):
@@ -167,7 +171,7 @@ def erasure_exceptions(case: Case) -> list[str]:
 
 
 def register_erasure_request(
-    *, case: Case, by: Any, request: str, access_point: str
+    *, case: Case, by: User, request: str, access_point: str
 ) -> ErasureRequest:
     role = require(by, Action.CLIENT_RIGHTS, case)
     request = (request or "").strip()
@@ -198,7 +202,7 @@ class Decision:
 def decide_erasure_request(
     *,
     request: ErasureRequest,
-    by: Any,
+    by: User,
     approve: bool,
     reason: str,
     no_other_interest: bool,

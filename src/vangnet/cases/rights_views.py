@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.cases import rights, selectors
 from vangnet.cases.forms import TEXT
 from vangnet.cases.services import CaseError
@@ -57,7 +57,7 @@ class HoldForm(forms.Form):
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def legal_hold(request: HttpRequest, reference: str) -> HttpResponse:
+def legal_hold(request: StaffRequest, reference: str) -> HttpResponse:
     """Set a legal hold, or release one (`release` = its number)."""
     case = selectors.get_case(reference=reference, user=request.user)
     back = reverse("cases:client_rights", args=[case.reference]) + "#holds"
@@ -84,7 +84,7 @@ def legal_hold(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(Action.CLIENT_RIGHTS)
-def client_rights(request: HttpRequest, reference: str) -> HttpResponse:
+def client_rights(request: StaffRequest, reference: str) -> HttpResponse:
     case = selectors.get_case(reference=reference, user=request.user, action=Action.CLIENT_RIGHTS)
     form = RequestForm(request.POST or None)
     status = 200
@@ -133,13 +133,13 @@ def client_rights(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(Action.ERASURE_APPROVE)
-def erasure_requests(request: HttpRequest) -> HttpResponse:
+def erasure_requests(request: StaffRequest) -> HttpResponse:
     pending = rights.pending_requests()
     for item in pending:  # the supervisor reads the request: a look at the client's record
         log_access(
             user=request.user,
             event=AccessLogEntry.Event.CASE_OPEN,
-            role=str(request.role),  # type: ignore[attr-defined]
+            role=str(request.role),
             access_point=access_point_of(request),
             record_type="erasure_request",
             record_id=item.pk,
@@ -151,7 +151,7 @@ def erasure_requests(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Action.ERASURE_APPROVE)
 @require_POST
-def decide_erasure(request: HttpRequest, request_id: int) -> HttpResponse:
+def decide_erasure(request: StaffRequest, request_id: int) -> HttpResponse:
     item = get_object_or_404(ErasureRequest.objects.select_related("case"), pk=request_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():

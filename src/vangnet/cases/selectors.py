@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +21,20 @@ from vangnet.cases.models import (
     ChatConsent,
     EmergencyAccess,
     Goal,
-    PartnerOrganisation,
     Person,
     PhaseChange,
     RiskLevel,
-    Share,
     TransitionTask,
 )
-from vangnet.cases.policy import cases_in_care, partner_may_see_share, under_emergency_access
+from vangnet.cases.policy import cases_in_care, under_emergency_access
 from vangnet.core.access import AccessDenied, Action, may
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing import selectors as sharing
+from vangnet.sharing.models import PartnerOrganisation, Share
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 Event = AccessLogEntry.Event
 RISK_ORDER = {level: rank for rank, level in enumerate(reversed(RiskLevel.values))}
@@ -54,7 +56,7 @@ class NeedToKnow(AccessDenied):
         self.case = case
 
 
-def get_case(*, reference: str, user: Any, action: Action = Action.CASE_WORK) -> Case:
+def get_case(*, reference: str, user: User, action: Action = Action.CASE_WORK) -> Case:
     """A case the user may work on (need-to-know); NeedToKnow names the emergency route."""
     case = get_object_or_404(Case.objects.select_related("caregiver"), reference=reference)
     if not may(user, action, case):
@@ -103,7 +105,7 @@ class CaseRow:
     in_care: bool = True  # False: the name is hidden (need-to-know); opening needs a reason
 
 
-def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[CaseRow]:
+def caseload(*, user: User, everyone: bool = False, query: str = "") -> list[CaseRow]:
     """Open cases, the highest risk on top. Names only of cases the user may work on; the
     others (with `everyone`) show their reference, found by reference, never by name."""
     cases = Case.objects.filter(status=Case.Status.OPEN).select_related("caregiver")
@@ -138,7 +140,9 @@ def caseload(*, user: Any, everyone: bool = False, query: str = "") -> list[Case
     return rows
 
 
-def possible_duplicates(*, name: str, date_of_birth: date | None, user: Any = None) -> list[Case]:
+def possible_duplicates(
+    *, name: str, date_of_birth: date | None, user: User | None = None
+) -> list[Case]:
     """Search before create: same date of birth, or a name that contains the other.
 
     Names are encrypted, so the comparison runs here rather than in the database. With a
@@ -166,18 +170,18 @@ def get_pending_consent(*, consent_id: int) -> ChatConsent:
     )
 
 
-def _staff_who_may(action: Action) -> list[Any]:
+def _staff_who_may(action: Action) -> list[User]:
     from vangnet.accounts.models import User
 
     users = User.objects.filter(is_active=True).order_by("username")
     return [u for u in users if may(u, action)]
 
 
-def case_workers() -> list[Any]:
+def case_workers() -> list[User]:
     return _staff_who_may(Action.CASE_WORK)
 
 
-def partner_users() -> list[Any]:
+def partner_users() -> list[User]:
     """Partner liaisons, so a professional around the client can be linked to their account."""
     return _staff_who_may(Action.PARTNER_SHARES)
 
@@ -203,7 +207,7 @@ class CaseOverview:
     emergency: bool = False  # the reader is here through a noodprocedure
 
 
-def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> CaseOverview:
+def open_case_record(*, case: Case, user: User, role: str, access_point: str) -> CaseOverview:
     """Everything on the case page; the look is logged."""
     log_access(
         emergency=under_emergency_access(user, case),
@@ -232,29 +236,13 @@ def open_case_record(*, case: Case, user: Any, role: str, access_point: str) -> 
         flagged_people=[p for p in people if p.is_suspected_perpetrator],
         goals=list(case.goals.all()),
         phase_history=sorted(case.phase_changes.all(), key=lambda c: (c.started_on, c.at)),
-        shares=list(
-            case.shares.select_related("organisation", "created_by").prefetch_related(
-                "responses__author", "consents__person"
-            )
-        ),
+        shares=sharing.shares_of_case(case),
         child_case_person_flagged=bool(child_person and child_person.is_suspected_perpetrator),
-        share_views=_share_views(case),
-        organisations=list(PartnerOrganisation.objects.all()),
+        share_views=sharing.share_views(case),
+        organisations=sharing.organisations(),
         emergency_contacts=list(perpetrator.active_emergency_contacts(case)),
         emergency=under_emergency_access(user, case),
     )
-
-
-def _share_views(case: Case) -> dict[int, tuple[int, datetime]]:
-    """Per share: how often the partner looked, and when last (from the access log)."""
-    rows = (
-        AccessLogEntry.objects.filter(
-            client_ref=case.reference, record_type="share", event=Event.SHARE_VIEW
-        )
-        .values("record_id")
-        .annotate(count=Count("id"), last=Max("at"))
-    )
-    return {int(row["record_id"]): (row["count"], row["last"]) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -284,12 +272,12 @@ def _day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     return str(user.display_name) if user else ""
 
 
 def case_timeline(
-    *, case: Case, user: Any, role: str, access_point: str, kinds: set[str] | None = None
+    *, case: Case, user: User, role: str, access_point: str, kinds: set[str] | None = None
 ) -> list[TimelineEntry]:
     """One chronological line of everything in the case, newest first; the look is logged."""
     log_access(
@@ -427,55 +415,10 @@ def case_timeline(
     return entries
 
 
-# --- partners ------------------------------------------------------------------------------
-
-
-def partner_inbox(*, user: Any) -> list[Share]:
-    """Shares with the user's organisation that still run and that this user may see."""
-    if not user.organisation:
-        return []
-    shares = Share.objects.filter(
-        organisation__name=user.organisation, revoked_at=None, valid_until__gte=ages.today()
-    ).select_related("organisation", "case")
-    return [s for s in shares if partner_may_see_share(user, s)]
-
-
-@dataclass(frozen=True)
-class SharedRecord:
-    share: Share
-    data: dict[str, Any]
-
-
-def read_share(*, share_id: int, user: Any, role: str, access_point: str) -> SharedRecord:
-    """Exactly what was shared, for the receiving partner only, while the share runs."""
-    share = get_object_or_404(Share.objects.select_related("organisation", "case"), pk=share_id)
-    if not may(user, Action.PARTNER_SHARES, share):
-        raise AccessDenied(_("This share is not (or no longer) available to you."))
-    log_access(
-        user=user,
-        event=Event.SHARE_VIEW,
-        role=role,
-        access_point=access_point,
-        record_type="share",
-        record_id=share.pk,
-        client_ref=share.case.reference,
-        on_behalf_of=user.organisation,
-    )
-    data = perpetrator.filter_output(share.case, json.loads(share.snapshot))
-    return SharedRecord(share=share, data=data)
-
-
-def shares_for_partner(*, share_id: int, user: Any) -> Share:
-    share = get_object_or_404(Share.objects.select_related("organisation", "case"), pk=share_id)
-    if not may(user, Action.PARTNER_SHARES, share):
-        raise AccessDenied()
-    return share
-
-
 # --- the noodprocedure, reviewed ------------------------------------------------------------
 
 
-def emergency_accesses(*, user: Any, role: str, access_point: str) -> list[EmergencyAccess]:
+def emergency_accesses(*, user: User, role: str, access_point: str) -> list[EmergencyAccess]:
     """Every use of the noodprocedure, newest first, for supervisors; the read is logged."""
     log_access(
         user=user,
@@ -492,7 +435,7 @@ def emergency_accesses(*, user: Any, role: str, access_point: str) -> list[Emerg
 
 
 def client_access_report(
-    *, reference: str, user: Any, role: str, access_point: str
+    *, reference: str, user: User, role: str, access_point: str
 ) -> list[AccessLogEntry]:
     """Who accessed this client's record, and when (NEN 7513); nothing about other clients."""
     reference = reference.strip().upper()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +25,6 @@ from vangnet.cases.models import (
     EmergencyAccess,
     EmergencyContact,
     Goal,
-    PartnerOrganisation,
     PerpetratorFlagChange,
     Person,
     Phase,
@@ -33,10 +32,6 @@ from vangnet.cases.models import (
     ProgressNote,
     RiskLevel,
     SafetyMeasure,
-    Section,
-    Share,
-    ShareConsent,
-    ShareResponse,
     Threat,
     TransitionTask,
 )
@@ -45,6 +40,12 @@ from vangnet.core import envelope
 from vangnet.core.access import Action, may, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing import services as sharing
+from vangnet.sharing.models import PartnerOrganisation, Section, Share
+from vangnet.sharing.snapshot import filter_output
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 Event = AccessLogEntry.Event
 CONSENT_OWN_FROM_AGE = 12  # from 12 the client's own consent is needed (WGBO)
@@ -105,7 +106,7 @@ def _require_open(case: Case) -> None:
 
 def _log(
     *,
-    user: Any,
+    user: User,
     role: str,
     event: str,
     case: Case,
@@ -132,7 +133,7 @@ def _log(
 def _log_change(
     case: Case,
     *,
-    by: Any,
+    by: User,
     role: str,
     access_point: str,
     record_type: str = "case",
@@ -152,7 +153,7 @@ def _log_change(
     )
 
 
-def _start_change(*, by: Any, case: Case) -> str:
+def _start_change(*, by: User, case: Case) -> str:
     """Every change to a case: allowed by the policy, and only while the case is open."""
     role = require(by, Action.CASE_WORK, case)
     _require_open(case)
@@ -176,14 +177,14 @@ def _bump_version(*, case: Case, expected_version: int | None, **changes: Any) -
     case.refresh_from_db()
 
 
-def _is_case_worker(user: Any) -> bool:
+def _is_case_worker(user: User) -> bool:
     return may(user, Action.CASE_WORK)
 
 
 # --- the noodprocedure ----------------------------------------------------------------------
 
 
-def open_by_emergency(*, case: Case, by: Any, reason: str, access_point: str) -> EmergencyAccess:
+def open_by_emergency(*, case: Case, by: User, reason: str, access_point: str) -> EmergencyAccess:
     """Open a case one does not hold, for a stated reason: logged as an emergency, reviewed."""
     role = require(by, Action.CASE_EMERGENCY, case)
     reason = _required(reason, _("State why you must open this case now."))
@@ -208,7 +209,7 @@ def open_by_emergency(*, case: Case, by: Any, reason: str, access_point: str) ->
 
 
 def record_chat_consent(
-    *, conversation: Any, counsellor: Any, agreed_to: str, contact_details: str
+    *, conversation: Any, counsellor: User, agreed_to: str, contact_details: str
 ) -> ChatConsent:
     """The visitor said yes in the chat to a case being opened; keep exactly what they agreed to."""
     require(counsellor, Action.CHAT_CONSOLE)
@@ -227,13 +228,13 @@ def record_chat_consent(
 @transaction.atomic
 def open_case(
     *,
-    by: Any,
+    by: User,
     name: str,
     date_of_birth: date,
     access_point: str,
     contact_details: str = "",
     summary: str = "",
-    caregiver: Any = None,
+    caregiver: User | None = None,
     consent: ChatConsent | None = None,
     kind: str = Case.Kind.YOUNG_PERSON,
     child_case: Case | None = None,
@@ -289,7 +290,7 @@ def open_case(
 def open_case_from_chat(
     *,
     consent: ChatConsent,
-    by: Any,
+    by: User,
     name: str,
     date_of_birth: date,
     access_point: str,
@@ -310,7 +311,7 @@ def open_case_from_chat(
 def update_case(
     *,
     case: Case,
-    by: Any,
+    by: User,
     expected_version: int,
     access_point: str,
     summary: str,
@@ -339,7 +340,7 @@ def update_case(
 
 @transaction.atomic
 def close_case(
-    *, case: Case, by: Any, reason: str, expected_version: int, access_point: str
+    *, case: Case, by: User, reason: str, expected_version: int, access_point: str
 ) -> Case:
     """Only an explicit decision with a reason closes a case; age never does."""
     role = _start_change(by=by, case=case)
@@ -368,7 +369,7 @@ def close_case(
 def add_person(
     *,
     case: Case,
-    by: Any,
+    by: User,
     access_point: str,
     name: str,
     relation: str,
@@ -376,7 +377,7 @@ def add_person(
     contact_details: str = "",
     has_parental_authority: bool = False,
     is_suspected_perpetrator: bool = False,
-    partner_user: Any = None,
+    partner_user: User | None = None,
 ) -> Person:
     role = _start_change(by=by, case=case)
     name = _required(name, _("Fill in the person's name or a description."))
@@ -414,7 +415,7 @@ def add_person(
 
 
 def set_perpetrator_flag(
-    *, person: Person, by: Any, flagged: bool, reason: str, access_point: str
+    *, person: Person, by: User, flagged: bool, reason: str, access_point: str
 ) -> Person:
     """Flag or unflag; removing the flag needs a reason, and both are logged.
 
@@ -457,7 +458,7 @@ def notification_recipients(case: Case) -> list[Person]:
 def inform_person(
     *,
     person: Person,
-    by: Any,
+    by: User,
     text: str,
     access_point: str,
     kind: str = Disclosure.Kind.INFORMATION,
@@ -481,7 +482,7 @@ def inform_person(
     return disclosure
 
 
-def export_record_for_person(*, person: Person, by: Any, access_point: str) -> str:
+def export_record_for_person(*, person: Person, by: User, access_point: str) -> str:
     """A copy of the record for a parent with authority (right of inspection)."""
     role = require(by, Action.CASE_WORK, person.case)
     _refuse_perpetrator(person)
@@ -491,9 +492,7 @@ def export_record_for_person(*, person: Person, by: Any, access_point: str) -> s
     if ages.age_on(case.date_of_birth, ages.today()) >= CONSENT_ALONE_FROM_AGE:
         raise CaseError(_("From 16 the client decides who sees the record; ask the client."))
     body = json.dumps(
-        perpetrator.filter_output(
-            case, build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY])
-        ),
+        filter_output(case, build_snapshot(case, [Section.IDENTITY, Section.TRAJECTORY])),
         ensure_ascii=False,
         indent=2,
     )
@@ -518,7 +517,7 @@ def open_parent_case(
     *,
     child_case: Case,
     person: Person,
-    by: Any,
+    by: User,
     date_of_birth: date,
     access_point: str,
     summary: str = "",
@@ -550,7 +549,7 @@ def open_parent_case(
 def change_phase(
     *,
     case: Case,
-    by: Any,
+    by: User,
     phase: str,
     started_on: date,
     note: str,
@@ -581,8 +580,8 @@ def change_phase(
 def change_caregiver(
     *,
     case: Case,
-    by: Any,
-    caregiver: Any,
+    by: User,
+    caregiver: User,
     reason: str,
     expected_version: int,
     access_point: str,
@@ -608,7 +607,7 @@ def change_caregiver(
     return assignment
 
 
-def add_goal(*, case: Case, by: Any, text: str, access_point: str) -> Goal:
+def add_goal(*, case: Case, by: User, text: str, access_point: str) -> Goal:
     role = _start_change(by=by, case=case)
     text = _required(text, _("Describe the goal."))
     goal = Goal.objects.create(case=case, phase=case.phase, text=text, by=by)
@@ -624,7 +623,7 @@ def add_goal(*, case: Case, by: Any, text: str, access_point: str) -> Goal:
     return goal
 
 
-def set_goal_status(*, goal: Goal, by: Any, status: str, access_point: str) -> Goal:
+def set_goal_status(*, goal: Goal, by: User, status: str, access_point: str) -> Goal:
     role = require(by, Action.CASE_WORK, goal.case)
     _require_open(goal.case)
     if status not in Goal.Status.values:
@@ -646,7 +645,7 @@ def set_goal_status(*, goal: Goal, by: Any, status: str, access_point: str) -> G
 def add_note(
     *,
     case: Case,
-    by: Any,
+    by: User,
     text: str,
     happened_on: date,
     access_point: str,
@@ -682,7 +681,7 @@ def add_note(
 
 
 def complete_transition_task(
-    *, task: TransitionTask, by: Any, note: str, access_point: str
+    *, task: TransitionTask, by: User, note: str, access_point: str
 ) -> TransitionTask:
     role = require(by, Action.CASE_WORK, task.case)
     _require_open(task.case)
@@ -710,7 +709,7 @@ def complete_transition_task(
 def record_threat(
     *,
     case: Case,
-    by: Any,
+    by: User,
     kind: str,
     happened_on: date,
     against: str,
@@ -744,7 +743,7 @@ def record_threat(
 
 
 def add_safety_measure(
-    *, case: Case, by: Any, kind: str, agreed_on: date, description: str, access_point: str
+    *, case: Case, by: User, kind: str, agreed_on: date, description: str, access_point: str
 ) -> SafetyMeasure:
     """Safety first: a placement or plan can be recorded before any diagnosis exists."""
     role = _start_change(by=by, case=case)
@@ -771,7 +770,7 @@ def add_safety_measure(
 
 
 def add_emergency_contact(
-    *, case: Case, by: Any, name: str, phone: str, access_point: str, person: Person | None = None
+    *, case: Case, by: User, name: str, phone: str, access_point: str, person: Person | None = None
 ) -> EmergencyContact:
     role = _start_change(by=by, case=case)
     if person is not None:
@@ -804,7 +803,7 @@ def build_snapshot(case: Case, sections: Iterable[str]) -> dict[str, Any]:
     """The selected parts of a case as plain data, frozen at the moment of sharing.
 
     This is the stored form (with person ids); every reader gets it through
-    `perpetrator.filter_output`, the perpetrator rule's one filter, which drops the ids.
+    `sharing.snapshot.filter_output`, the perpetrator rule's one filter, which drops the ids.
     """
     wanted = set(sections)
     data: dict[str, Any] = {"reference": case.reference, "sections": sorted(wanted)}
@@ -896,7 +895,7 @@ def _check_consent(case: Case, client_consents: bool, parents: Sequence[Person])
 def share_with_partner(
     *,
     case: Case,
-    by: Any,
+    by: User,
     organisation: PartnerOrganisation,
     sections: Sequence[str],
     purpose: str,
@@ -907,38 +906,35 @@ def share_with_partner(
     client_consents: bool = False,
     consenting_parents: Sequence[Person] = (),
 ) -> Share:
-    """Share a selected part of a case for a stated purpose, on a stated basis, until a date."""
+    """Share a selected part of a case for a stated purpose, on a stated basis, until a date.
+
+    The case's rules are checked here (who may, an open case, whose consent); the share's own
+    terms and its record are the sharing app's.
+    """
     role = require(by, Action.CASE_SHARE, case)
     _require_open(case)
-    chosen = [s for s in Section.values if s in set(sections)]
-    if not chosen or len(chosen) != len(set(sections)):
-        raise CaseError(_("Choose at least one part of the case to share."))
-    purpose = _required(purpose, _("State the purpose of sharing."))
-    if valid_until <= ages.today():
-        raise CaseError(_("The end date of a share must be after today."))
-    if basis == Share.Basis.CONSENT:
+    try:
+        terms = sharing.check_terms(
+            sections=sections,
+            purpose=purpose,
+            basis=basis,
+            basis_detail=basis_detail,
+            valid_until=valid_until,
+            with_consents=bool(consenting_parents),
+        )
+    except sharing.ShareError as err:
+        raise CaseError(str(err)) from err
+    if terms.basis == Share.Basis.CONSENT:
         _check_consent(case, client_consents, consenting_parents)
-    elif basis in (Share.Basis.MELDCODE, Share.Basis.LEGAL_OTHER):
-        if consenting_parents:
-            raise CaseError(_("Consent is not recorded for a share on a legal ground."))
-        basis_detail = _required(basis_detail, _("Explain the legal ground."))
-    else:
-        raise CaseError(_("Choose the basis for sharing from the list."))
-    share = Share.objects.create(
+    share = sharing.record_share(
         case=case,
+        by=by,
         organisation=organisation,
-        sections=chosen,
-        snapshot=json.dumps(build_snapshot(case, chosen), ensure_ascii=False),
-        purpose=purpose,
-        basis=basis,
-        basis_detail=basis_detail.strip(),
-        valid_until=valid_until,
-        created_by=by,
+        terms=terms,
+        data=build_snapshot(case, terms.sections),
+        client_consents=client_consents,
+        consenting_people=consenting_parents,
     )
-    if basis == Share.Basis.CONSENT:
-        consents = [ShareConsent(share=share, person=None)] if client_consents else []
-        consents += [ShareConsent(share=share, person=p) for p in consenting_parents]
-        ShareConsent.objects.bulk_create(consents)
     _log(
         user=by,
         role=role,
@@ -947,21 +943,17 @@ def share_with_partner(
         access_point=access_point,
         record_type="share",
         record_id=share.pk,
-        detail=f"to {organisation.name}: {','.join(chosen)}; basis={basis}",
+        detail=f"to {organisation.name}: {','.join(terms.sections)}; basis={terms.basis}",
     )
     return share
 
 
-def revoke_share(*, share: Share, by: Any, reason: str, access_point: str) -> Share:
+def revoke_share(*, share: Share, by: User, reason: str, access_point: str) -> Share:
     role = require(by, Action.CASE_SHARE, share.case)
-    if share.revoked_at is not None:
-        raise CaseError(_("This share was already revoked."))
-    reason = _required(reason, _("Write down why the share is revoked."))
-    with envelope.sealing_for(share.case):
-        Share.objects.filter(pk=share.pk).update(
-            revoked_at=timezone.now(), revoked_by=by, revoke_reason=reason
-        )
-    share.refresh_from_db()
+    try:
+        sharing.revoke(share=share, by=by, reason=reason)
+    except sharing.ShareError as err:
+        raise CaseError(str(err)) from err
     _log(
         user=by,
         role=role,
@@ -972,27 +964,3 @@ def revoke_share(*, share: Share, by: Any, reason: str, access_point: str) -> Sh
         record_id=share.pk,
     )
     return share
-
-
-def respond_to_share(
-    *, share: Share, by: Any, text: str, access_point: str
-) -> ShareResponse | None:
-    """The partner acknowledges receipt, optionally with a response for the case worker."""
-    role = require(by, Action.PARTNER_SHARES, share)
-    text = (text or "").strip()
-    if share.acknowledged_at is None:
-        Share.objects.filter(pk=share.pk).update(acknowledged_at=timezone.now(), acknowledged_by=by)
-        share.refresh_from_db()
-    response = ShareResponse.objects.create(share=share, author=by, text=text) if text else None
-    _log(
-        user=by,
-        role=role,
-        event=Event.SHARE_RESPOND,
-        case=share.case,
-        access_point=access_point,
-        record_type="share",
-        record_id=share.pk,
-        on_behalf_of=by.organisation,
-        detail="acknowledged" + (" with response" if text else ""),
-    )
-    return response

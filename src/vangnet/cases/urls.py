@@ -1,6 +1,20 @@
-from django.urls import URLPattern, path
+from collections.abc import Callable
+from typing import cast
 
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+from django.views.generic import RedirectView
+
+from vangnet.accounts.decorators import staff_view
 from vangnet.cases import meldcode_views, rights_views, views
+from vangnet.core.access import Action
+
+
+def moved_to(name: str) -> Callable[..., HttpResponse]:
+    """An old address of a partner page: guarded like the page, then sent on for good."""
+    redirect = RedirectView.as_view(pattern_name=name, permanent=True)
+    return staff_view(Action.PARTNER_SHARES)(cast(Callable[..., HttpResponse], redirect))
+
 
 app_name = "cases"
 CASE = "<str:reference>/"
@@ -9,8 +23,9 @@ urlpatterns: list[URLPattern] = [
     path("new/", views.new_case, name="new_case"),
     path("from-chat/", views.chat_consents, name="chat_consents"),
     path("from-chat/<int:consent_id>/", views.open_from_chat, name="open_from_chat"),
-    path("partner/", views.partner_inbox, name="partner_inbox"),
-    path("partner/<int:share_id>/", views.partner_share, name="partner_share"),
+    # The partner's pages moved to the sharing app (/staff/partner/); old links still arrive.
+    path("partner/", moved_to("sharing:partner_inbox")),
+    path("partner/<int:share_id>/", moved_to("sharing:partner_share")),
     path("access-report/", views.client_access_report, name="client_access_report"),
     path("emergency-review/", views.emergency_review, name="emergency_review"),
     path("meldcode/", meldcode_views.overview, name="meldcode_overview"),

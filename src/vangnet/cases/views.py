@@ -8,24 +8,25 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.cases import ages, forms, selectors, services
-from vangnet.cases.models import Case, Goal, Person, Share, TransitionTask
+from vangnet.cases.models import Case, Goal, Person, TransitionTask
 from vangnet.core.access import Action
 from vangnet.core.audit import access_point_of
+from vangnet.sharing.models import Share
 
 Forms = dict[str, django_forms.Form]
 SHARE_PERIOD = timedelta(days=90)  # the proposed end date of a new share; the worker may change it
 
 
-def _role(request: HttpRequest) -> str:
-    return str(request.role)  # type: ignore[attr-defined]
+def _role(request: StaffRequest) -> str:
+    return str(request.role)
 
 
 def _case_forms(case: Case, bound: Forms) -> Forms:
@@ -58,7 +59,7 @@ def _case_forms(case: Case, bound: Forms) -> Forms:
 
 
 def _case_page(
-    request: HttpRequest, case: Case, bound: Forms | None = None, status: int = 200
+    request: StaffRequest, case: Case, bound: Forms | None = None, status: int = 200
 ) -> HttpResponse:
     overview = selectors.open_case_record(
         case=case, user=request.user, role=_role(request), access_point=access_point_of(request)
@@ -79,7 +80,7 @@ def _case_url(case: Case, anchor: str = "") -> str:
 
 
 def _handle(
-    request: HttpRequest,
+    request: StaffRequest,
     reference: str,
     name: str,
     form: django_forms.Form,
@@ -111,7 +112,7 @@ def _handle(
 
 
 @staff_view(Action.CASE_WORK)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: StaffRequest) -> HttpResponse:
     everyone = request.GET.get("all") == "1"
     # A typed name travels in the body, never in the URL (logs, history, Referer: ASVS 14.2.1).
     query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
@@ -125,7 +126,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.CASE_WORK)
-def new_case(request: HttpRequest) -> HttpResponse:
+def new_case(request: StaffRequest) -> HttpResponse:
     """Search first; the create form appears with the search results.
 
     Both steps are POSTs, so the name and date of birth never stand in a URL (ASVS 14.2.1)."""
@@ -162,14 +163,14 @@ def new_case(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.CASE_WORK)
-def chat_consents(request: HttpRequest) -> HttpResponse:
+def chat_consents(request: StaffRequest) -> HttpResponse:
     return render(
         request, "cases/chat_consents.html", {"consents": selectors.pending_chat_consents()}
     )
 
 
 @staff_view(Action.CASE_WORK)
-def open_from_chat(request: HttpRequest, consent_id: int) -> HttpResponse:
+def open_from_chat(request: StaffRequest, consent_id: int) -> HttpResponse:
     consent = selectors.get_pending_consent(consent_id=consent_id)
     form = forms.ChatCaseForm(request.POST or None)
     matches = None
@@ -207,12 +208,12 @@ def open_from_chat(request: HttpRequest, consent_id: int) -> HttpResponse:
 
 
 @staff_view(Action.CASE_WORK)
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
     return _case_page(request, selectors.get_case(reference=reference, user=request.user))
 
 
 @staff_view(Action.CASE_WORK)
-def timeline(request: HttpRequest, reference: str) -> HttpResponse:
+def timeline(request: StaffRequest, reference: str) -> HttpResponse:
     case = selectors.get_case(reference=reference, user=request.user)
     chosen = {k for k in request.GET.getlist("kind") if k in selectors.TIMELINE_KINDS}
     entries = selectors.case_timeline(
@@ -236,7 +237,7 @@ def timeline(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def edit_case(request: HttpRequest, reference: str) -> HttpResponse:
+def edit_case(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.update_case(
             case=case,
@@ -260,7 +261,7 @@ def edit_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def close_case(request: HttpRequest, reference: str) -> HttpResponse:
+def close_case(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.close_case(
             case=case,
@@ -282,7 +283,7 @@ def close_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def add_person(request: HttpRequest, reference: str) -> HttpResponse:
+def add_person(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.add_person(
             case=case, by=request.user, access_point=access_point_of(request), **d
@@ -304,7 +305,7 @@ def _person(case: Case, person_id: int) -> Person:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def person_flag(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+def person_flag(request: StaffRequest, reference: str, person_id: int) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         person = services.set_perpetrator_flag(
             person=_person(case, person_id),
@@ -332,7 +333,7 @@ def person_flag(request: HttpRequest, reference: str, person_id: int) -> HttpRes
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def inform_person(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+def inform_person(request: StaffRequest, reference: str, person_id: int) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.inform_person(
             person=_person(case, person_id),
@@ -354,7 +355,7 @@ def inform_person(request: HttpRequest, reference: str, person_id: int) -> HttpR
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def parent_case(request: HttpRequest, reference: str, person_id: int) -> HttpResponse:
+def parent_case(request: StaffRequest, reference: str, person_id: int) -> HttpResponse:
     case = selectors.get_case(reference=reference, user=request.user)
     form = forms.ParentCaseForm(request.POST)
     if form.is_valid():
@@ -379,7 +380,7 @@ def parent_case(request: HttpRequest, reference: str, person_id: int) -> HttpRes
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def change_phase(request: HttpRequest, reference: str) -> HttpResponse:
+def change_phase(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.change_phase(
             case=case,
@@ -403,7 +404,7 @@ def change_phase(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def change_caregiver(request: HttpRequest, reference: str) -> HttpResponse:
+def change_caregiver(request: StaffRequest, reference: str) -> HttpResponse:
     form = forms.CaregiverForm(request.POST, prefix="caregiver", workers=selectors.case_workers())
 
     def call(case: Case, d: dict[str, Any]) -> object:
@@ -423,7 +424,7 @@ def change_caregiver(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def add_goal(request: HttpRequest, reference: str) -> HttpResponse:
+def add_goal(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.add_goal(
             case=case, by=request.user, text=d["text"], access_point=access_point_of(request)
@@ -441,7 +442,7 @@ def add_goal(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def goal_status(request: HttpRequest, reference: str, goal_id: int) -> HttpResponse:
+def goal_status(request: StaffRequest, reference: str, goal_id: int) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         goal = get_object_or_404(Goal, pk=goal_id, case=case)
         return services.set_goal_status(
@@ -460,7 +461,7 @@ def goal_status(request: HttpRequest, reference: str, goal_id: int) -> HttpRespo
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+def add_note(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.add_note(
             case=case,
@@ -483,7 +484,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def complete_task(request: HttpRequest, reference: str, task_id: int) -> HttpResponse:
+def complete_task(request: StaffRequest, reference: str, task_id: int) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         task = get_object_or_404(TransitionTask, pk=task_id, case=case)
         return services.complete_transition_task(
@@ -502,7 +503,7 @@ def complete_task(request: HttpRequest, reference: str, task_id: int) -> HttpRes
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def add_threat(request: HttpRequest, reference: str) -> HttpResponse:
+def add_threat(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.record_threat(
             case=case, by=request.user, access_point=access_point_of(request), **d
@@ -520,7 +521,7 @@ def add_threat(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def add_safety_measure(request: HttpRequest, reference: str) -> HttpResponse:
+def add_safety_measure(request: StaffRequest, reference: str) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         return services.add_safety_measure(
             case=case, by=request.user, access_point=access_point_of(request), **d
@@ -538,7 +539,7 @@ def add_safety_measure(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_WORK)
 @require_POST
-def add_emergency_contact(request: HttpRequest, reference: str) -> HttpResponse:
+def add_emergency_contact(request: StaffRequest, reference: str) -> HttpResponse:
     case = selectors.get_case(reference=reference, user=request.user)
     form = forms.EmergencyContactForm(
         request.POST, prefix="emergency", people=list(case.people.all())
@@ -563,7 +564,7 @@ def add_emergency_contact(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(Action.CASE_SHARE)
-def share_case(request: HttpRequest, reference: str) -> HttpResponse:
+def share_case(request: StaffRequest, reference: str) -> HttpResponse:
     case = selectors.get_case(reference=reference, user=request.user, action=Action.CASE_SHARE)
     form = forms.ShareForm(
         request.POST or None, case=case, initial={"valid_until": ages.today() + SHARE_PERIOD}
@@ -599,7 +600,7 @@ def share_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_view(Action.CASE_SHARE)
 @require_POST
-def revoke_share(request: HttpRequest, reference: str, share_id: int) -> HttpResponse:
+def revoke_share(request: StaffRequest, reference: str, share_id: int) -> HttpResponse:
     def call(case: Case, d: dict[str, Any]) -> object:
         share = get_object_or_404(Share, pk=share_id, case=case)
         return services.revoke_share(
@@ -616,44 +617,11 @@ def revoke_share(request: HttpRequest, reference: str, share_id: int) -> HttpRes
     )
 
 
-@staff_view(Action.PARTNER_SHARES)
-def partner_inbox(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "cases/partner_inbox.html", {"shares": selectors.partner_inbox(user=request.user)}
-    )
-
-
-@staff_view(Action.PARTNER_SHARES)
-def partner_share(request: HttpRequest, share_id: int) -> HttpResponse:
-    form = forms.RespondForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        share = selectors.shares_for_partner(share_id=share_id, user=request.user)
-        services.respond_to_share(
-            share=share,
-            by=request.user,
-            text=form.cleaned_data["text"],
-            access_point=access_point_of(request),
-        )
-        messages.success(request, _("Thank you. The case worker sees your response."))
-        return redirect("cases:partner_share", share_id=share_id)
-    record = selectors.read_share(
-        share_id=share_id,
-        user=request.user,
-        role=_role(request),
-        access_point=access_point_of(request),
-    )
-    return render(
-        request,
-        "cases/partner_share.html",
-        {"record": record, "share": record.share, "data": record.data, "form": form},
-    )
-
-
 # --- the noodprocedure -------------------------------------------------------------------
 
 
 @staff_view(Action.CASE_EMERGENCY)
-def emergency_access(request: HttpRequest, reference: str) -> HttpResponse:
+def emergency_access(request: StaffRequest, reference: str) -> HttpResponse:
     case = selectors.get_case_for_emergency(reference=reference)
     form = forms.EmergencyReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -684,7 +652,7 @@ def emergency_access(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_view(Action.CASE_EMERGENCY_REVIEW)
-def emergency_review(request: HttpRequest) -> HttpResponse:
+def emergency_review(request: StaffRequest) -> HttpResponse:
     grants = selectors.emergency_accesses(
         user=request.user, role=_role(request), access_point=access_point_of(request)
     )
@@ -695,7 +663,7 @@ def emergency_review(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.CLIENT_ACCESS_REPORT)
-def client_access_report(request: HttpRequest) -> HttpResponse:
+def client_access_report(request: StaffRequest) -> HttpResponse:
     form = forms.ReportForm(request.GET or None)
     entries = None
     if form.is_valid():

@@ -528,7 +528,7 @@ class ConsoleConsumer(ChatSocket):
             "type": "hello",
             "protocol": protocol.PROTOCOL_VERSION,
             **selectors.server_clock(),
-            "me": {"id": self.user.pk, "name": self.user.get_full_name() or self.user.username},
+            "me": {"id": self.user.pk, "name": self.user.display_name},
             "supervisor": may(self.user, Action.CHAT_SUPERVISE),
             "busy": _busy(),
             "on_duty": _on_duty(self.user),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.chat import saved_replies
 from vangnet.chat.forms import SavedReplyForm
 from vangnet.chat.models import SavedReply
@@ -16,12 +16,12 @@ from vangnet.core.access import Action
 
 
 @staff_view(Action.CHAT_SAVED_REPLIES)
-def reply_list(request: HttpRequest) -> HttpResponse:
+def reply_list(request: StaffRequest) -> HttpResponse:
     return render(request, "chat/saved_replies.html", {"replies": saved_replies.all_replies()})
 
 
 @staff_view(Action.CHAT_SAVED_REPLIES)
-def reply_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def reply_edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     reply = get_object_or_404(SavedReply, pk=pk) if pk is not None else SavedReply()
     form = SavedReplyForm(request.POST or None, instance=reply)
     if request.method == "POST" and form.is_valid():
@@ -35,7 +35,7 @@ def reply_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @staff_view(Action.CHAT_SAVED_REPLIES)
-def reply_move(request: HttpRequest, pk: int) -> HttpResponse:
+def reply_move(request: StaffRequest, pk: int) -> HttpResponse:
     reply = get_object_or_404(SavedReply, pk=pk)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
@@ -47,7 +47,7 @@ def reply_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_view(Action.CHAT_SAVED_REPLIES)
-def reply_activate(request: HttpRequest, pk: int) -> HttpResponse:
+def reply_activate(request: StaffRequest, pk: int) -> HttpResponse:
     reply = get_object_or_404(SavedReply, pk=pk)
     active = request.POST.get("active") == "1"
     saved_replies.set_active(by=request.user, reply=reply, active=active)

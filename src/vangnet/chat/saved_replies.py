@@ -6,7 +6,7 @@ through. The texts are the organisation's, not about people: stored as plain tex
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,6 +14,9 @@ from django.db.models import Max
 from vangnet.chat.models import SavedReply
 from vangnet.chat.saved_reply_seed import SEEDS
 from vangnet.core.access import Action, require
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 LANGUAGES = ("nl", "en")
 
@@ -36,7 +39,7 @@ def all_replies() -> list[SavedReply]:
     return list(SavedReply.objects.all())
 
 
-def save_reply(*, by: Any, reply: SavedReply) -> SavedReply:
+def save_reply(*, by: User, reply: SavedReply) -> SavedReply:
     """Create or change a reply (already validated by its form); a new one goes last."""
     require(by, Action.CHAT_SAVED_REPLIES)
     with transaction.atomic():
@@ -48,7 +51,7 @@ def save_reply(*, by: Any, reply: SavedReply) -> SavedReply:
     return reply
 
 
-def move_reply(*, by: Any, reply: SavedReply, step: int) -> None:
+def move_reply(*, by: User, reply: SavedReply, step: int) -> None:
     """Move a reply one place up (-1) or down (+1); the console offers them in this order."""
     require(by, Action.CHAT_SAVED_REPLIES)
     with transaction.atomic():
@@ -63,7 +66,7 @@ def move_reply(*, by: Any, reply: SavedReply, step: int) -> None:
                 SavedReply.objects.filter(pk=item.pk).update(position=position)
 
 
-def set_active(*, by: Any, reply: SavedReply, active: bool) -> None:
+def set_active(*, by: User, reply: SavedReply, active: bool) -> None:
     """Stop offering a reply (or offer it again); it is kept for the supervisor to revive."""
     require(by, Action.CHAT_SAVED_REPLIES)
     reply.active = active

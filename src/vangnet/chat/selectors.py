@@ -130,7 +130,7 @@ def active_conversations() -> list[dict[str, object]]:
             "role_label": short_role_label(c.visitor_role),
             "who": visitor_label(c.visitor_role, c.nickname),
             "nickname": c.nickname,
-            "counsellor": c.counsellor.get_full_name() if c.counsellor else "",
+            "counsellor": c.counsellor.display_name if c.counsellor else "",
             "since": c.accepted_at.isoformat() if c.accepted_at else "",
         }
         for c in active

@@ -510,7 +510,7 @@ def hand_over(*, conversation: Conversation, by: User, to_user_id: int, note: st
     handed = {
         "type": "chat.assigned",
         "conversation": str(conversation.public_id),
-        "from": by.get_full_name() or by.username,
+        "from": by.display_name,
     }
     return Outcome(
         conversation,
@@ -524,8 +524,8 @@ def handover_notes(*, conversation: Conversation, reader: User) -> list[dict[str
         raise AccessDenied()
     return [
         {
-            "from": a.handed_over_by.get_full_name() if a.handed_over_by else "",
-            "to": a.counsellor.get_full_name() or a.counsellor.username,
+            "from": a.handed_over_by.display_name if a.handed_over_by else "",
+            "to": a.counsellor.display_name,
             "note": a.note,
             "at": a.started_at.isoformat(),
         }
@@ -537,7 +537,7 @@ def handover_notes(*, conversation: Conversation, reader: User) -> list[dict[str
 def colleagues_on_duty(*, user: User) -> list[dict[str, Any]]:
     duties = Duty.objects.filter(on_duty=True).exclude(user=user).select_related("user")
     return [
-        {"id": d.user.pk, "name": d.user.get_full_name() or d.user.username}
+        {"id": d.user.pk, "name": d.user.display_name}
         for d in duties
         if may(d.user, Action.CHAT_CONSOLE)
     ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.accounts.models import User
 from vangnet.cases.services import CaseError, record_chat_consent
 from vangnet.chat import saved_replies, selectors, services
@@ -135,7 +135,7 @@ def visitor_strings() -> dict[str, str]:
 
 
 @staff_view(Action.CHAT_CONSOLE)
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "chat/console.html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,8 +12,11 @@ from vangnet.chat.models import Conversation
 from vangnet.coding.models import Contact
 from vangnet.core.access import Action, may, require
 
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
-def uncoded_conversations(*, counsellor: Any) -> QuerySet[Conversation]:
+
+def uncoded_conversations(*, counsellor: User) -> QuerySet[Conversation]:
     """Ended chats held last by this counsellor, neither coded nor marked not codeable."""
     return Conversation.objects.filter(
         status=Conversation.Status.ENDED,
@@ -22,7 +25,7 @@ def uncoded_conversations(*, counsellor: Any) -> QuerySet[Conversation]:
     ).order_by("-ended_at", "-id")
 
 
-def conversation_to_code(*, user: Any, public_id: str) -> Conversation:
+def conversation_to_code(*, user: User, public_id: str) -> Conversation:
     """The chat to code: held last by this counsellor (a supervisor may code any)."""
     require(user, Action.CONTACT_REGISTER)
     conversation = get_object_or_404(Conversation, public_id=public_id)
@@ -31,7 +34,7 @@ def conversation_to_code(*, user: Any, public_id: str) -> Conversation:
     return conversation
 
 
-def correctable_contacts(*, user: Any, limit: int = 50) -> QuerySet[Contact]:
+def correctable_contacts(*, user: User, limit: int = 50) -> QuerySet[Contact]:
     """The latest contacts this user may correct: their own, or everybody's for a supervisor."""
     require(user, Action.CONTACT_REGISTER)
     contacts = Contact.objects.select_related("conversation").order_by("-created_at", "-id")
@@ -40,7 +43,7 @@ def correctable_contacts(*, user: Any, limit: int = 50) -> QuerySet[Contact]:
     return contacts[:limit]
 
 
-def contact_to_correct(*, user: Any, pk: int) -> Contact:
+def contact_to_correct(*, user: User, pk: int) -> Contact:
     contact = get_object_or_404(Contact, pk=pk)
     require(user, Action.CONTACT_REGISTER, contact)
     return contact
@@ -64,7 +67,7 @@ def initial_answers(*, conversation: Conversation | None) -> dict[str, str]:
 
 
 def suggestions(
-    *, conversation: Conversation | None, user: Any, access_point: str
+    *, conversation: Conversation | None, user: User, access_point: str
 ) -> dict[str, Any]:
     """Codes suggested from the transcript by the reading app, when it is installed.
 

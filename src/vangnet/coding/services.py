@@ -6,7 +6,7 @@ import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,9 @@ from vangnet.coding.months import month_index
 from vangnet.coding.signals import send_contacts_changed
 from vangnet.core.access import COMMAND_LINE, AccessDenied, Action, may, object_rule, require
 
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
+
 
 class CodingError(Exception):
     """A coding request that cannot be done; the message is safe to show."""
@@ -31,7 +34,7 @@ def may_correct(user: Any, contact: Contact) -> bool:
     return bool(contact.counsellor_id == user.pk or may(user, Action.CONTACT_CORRECT_ANY))
 
 
-def _check_conversation(by: Any, conversation: Conversation) -> None:
+def _check_conversation(by: User, conversation: Conversation) -> None:
     if conversation.status != Conversation.Status.ENDED:
         raise CodingError(_("This chat has not ended yet; code it when it is over."))
     if conversation.counsellor_id != by.pk and not may(by, Action.CONTACT_CORRECT_ANY):
@@ -45,7 +48,7 @@ def _conversation_date(conversation: Conversation) -> date:
     return timezone.localdate(moment)
 
 
-def _record_revision(contact: Contact, by: Any, answers: codebook.Answers | None) -> None:
+def _record_revision(contact: Contact, by: User | None, answers: codebook.Answers | None) -> None:
     last = contact.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     ContactRevision.objects.create(
         contact=contact,
@@ -70,7 +73,7 @@ def _check_date(contact_date: date) -> None:
 
 def register_contact(
     *,
-    by: Any,
+    by: User,
     answers: Mapping[str, object],
     channel: str = Channel.CHAT,
     contact_date: date | None = None,
@@ -104,7 +107,7 @@ def register_contact(
     return contact
 
 
-def mark_not_codeable(*, by: Any, conversation: Conversation, reason: str) -> Contact:
+def mark_not_codeable(*, by: User, conversation: Conversation, reason: str) -> Contact:
     """Close a chat that cannot be coded; it then counts as finished but not in the monitor."""
     require(by, Action.CONTACT_REGISTER)
     if reason not in NotCodeableReason.values:
@@ -129,7 +132,7 @@ def mark_not_codeable(*, by: Any, conversation: Conversation, reason: str) -> Co
 
 def correct_contact(
     *,
-    by: Any,
+    by: User,
     contact: Contact,
     answers: Mapping[str, object],
     channel: str | None = None,
@@ -190,7 +193,7 @@ class _Rollback(Exception):
 
 
 def import_contacts(
-    *, source: TextIO, batch: str, by: Any = None, allow_duplicates: bool = False
+    *, source: TextIO, batch: str, by: User | None = None, allow_duplicates: bool = False
 ) -> ImportResult:
     """Import coded contacts from the documented CSV format: all rows or none.
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.chat.models import Conversation
 from vangnet.coding import codebook, selectors, services
 from vangnet.coding.forms import ContactForm, NotCodeableForm
@@ -17,7 +17,7 @@ from vangnet.core.access import AccessDenied, Action
 from vangnet.core.audit import access_point_of
 
 
-def _conversation_from(request: HttpRequest) -> Conversation | None:
+def _conversation_from(request: StaffRequest) -> Conversation | None:
     public_id = request.GET.get("conversation") or request.POST.get("conversation") or ""
     if not public_id:
         return None
@@ -36,7 +36,7 @@ def _after_chat() -> str:
 
 
 @staff_view(Action.CONTACT_REGISTER)
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: StaffRequest) -> HttpResponse:
     conversation = _conversation_from(request)
     if conversation is not None and hasattr(conversation, "coded_contact"):
         return redirect("coding:correct", pk=conversation.coded_contact.pk)
@@ -82,7 +82,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view(Action.CONTACT_REGISTER)
-def not_codeable(request: HttpRequest) -> HttpResponse:
+def not_codeable(request: StaffRequest) -> HttpResponse:
     conversation = _conversation_from(request)
     if conversation is None:
         raise Http404
@@ -103,7 +103,7 @@ def not_codeable(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.CONTACT_REGISTER)
-def correct(request: HttpRequest, pk: int) -> HttpResponse:
+def correct(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         contact = selectors.contact_to_correct(user=request.user, pk=pk)
     except AccessDenied as err:
@@ -149,7 +149,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view(Action.CONTACT_REGISTER)
-def my_contacts(request: HttpRequest) -> HttpResponse:
+def my_contacts(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "coding/mine.html",

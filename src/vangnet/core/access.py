@@ -102,7 +102,7 @@ POLICY: tuple[Rule, ...] = (
     rule(Action.CASE_EMERGENCY, W, on="vangnet.cases.policy.may_break_the_glass"),
     rule(Action.CASE_SHARE, W, on="vangnet.cases.policy.may_work_on_case"),
     rule(Action.CASE_EMERGENCY_REVIEW, S, A),
-    rule(Action.PARTNER_SHARES, P, on="vangnet.cases.policy.partner_may_see_share"),
+    rule(Action.PARTNER_SHARES, P, on="vangnet.sharing.policy.partner_may_see_share"),
     rule(Action.ACCESS_LOG_VIEW, A),
     rule(Action.CLIENT_ACCESS_REPORT, A),
     rule(Action.STAFF_MANAGE, A),

@@ -43,6 +43,9 @@ ACCESS_POINTS: dict[str, Promise] = {
     "cases:edit_case": gettext_lazy("case: edit"),
     "cases:share_case": gettext_lazy("case: share with a partner"),
     "cases:revoke_share": gettext_lazy("case: revoke a share"),
+    "sharing:partner_inbox": gettext_lazy("shared with us"),
+    "sharing:partner_share": gettext_lazy("shared record (partner)"),
+    # Entries written before the partner's pages moved to the sharing app.
     "cases:partner_inbox": gettext_lazy("shared with us"),
     "cases:partner_share": gettext_lazy("shared record (partner)"),
     "cases:client_access_report": gettext_lazy("who looked at a record"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -21,6 +21,9 @@ from vangnet.core.access import Action, may, object_rule, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
 from vangnet.monitor.models import DEFAULT_K, ResearchProject
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 MIN_K, MAX_K = 2, 100
 
@@ -50,7 +53,7 @@ def may_approve(user: Any, project: ResearchProject) -> bool:
 
 def request_project(
     *,
-    by: Any,
+    by: User,
     title: str,
     purpose: str,
     data_agreement: str,
@@ -88,7 +91,7 @@ def request_project(
     return project
 
 
-def approve_project(*, by: Any, project: ResearchProject, access_point: str) -> ResearchProject:
+def approve_project(*, by: User, project: ResearchProject, access_point: str) -> ResearchProject:
     role = require(by, Action.RESEARCH_PROJECT_APPROVE, project)
     if project.approved_at is not None:
         raise ProjectError(_("This project is already approved."))
@@ -103,13 +106,13 @@ def approve_project(*, by: Any, project: ResearchProject, access_point: str) -> 
 
 
 def log_project_export(
-    *, by: Any, role: str, project: ResearchProject, detail: str, access_point: str
+    *, by: User, role: str, project: ResearchProject, detail: str, access_point: str
 ) -> None:
     _log(by, role, project, AccessLogEntry.Event.EXPORT, detail, access_point)
 
 
 def _log(
-    by: Any, role: Any, project: ResearchProject, event: Any, detail: str, access_point: str
+    by: User, role: Any, project: ResearchProject, event: Any, detail: str, access_point: str
 ) -> None:
     log_access(
         user=by,
@@ -122,7 +125,7 @@ def _log(
     )
 
 
-def visible_projects(user: Any) -> QuerySet[ResearchProject]:
+def visible_projects(user: User) -> QuerySet[ResearchProject]:
     """Approvers see every project; researchers the ones they asked for or are named on."""
     projects = ResearchProject.objects.select_related("requested_by", "approved_by")
     if may(user, Action.RESEARCH_PROJECT_APPROVE):

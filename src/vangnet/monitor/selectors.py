@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -12,6 +12,9 @@ from vangnet.core.access import Action, require
 from vangnet.monitor import disclosure, feedback, figures, microdata
 from vangnet.monitor.models import ResearchProject, SummaryMonth
 from vangnet.monitor.tallies import Filters
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,14 @@ def includes_synthetic() -> bool:
 
 
 def monitor_figures(
-    *, user: Any, year: int, granularity: str, filters: Filters
+    *, user: User, year: int, granularity: str, filters: Filters
 ) -> figures.MonitorResult:
     require(user, Action.MONITOR_VIEW)
     return figures.monitor(year=year, granularity=granularity, filters=filters)
 
 
 def project_microdata(
-    *, user: Any, project: ResearchProject, year: int | None
+    *, user: User, project: ResearchProject, year: int | None
 ) -> microdata.Microdata:
     """The coarsened file of a running project, for one of its named researchers."""
     require(user, Action.MONITOR_EXPORT, project)
@@ -53,7 +56,7 @@ def project_microdata(
 
 
 def visitor_feedback(
-    *, user: Any, year: int, min_cell: int | None = None
+    *, user: User, year: int, min_cell: int | None = None
 ) -> feedback.FeedbackResult:
     """What visitors said after their chats in one year, after disclosure control."""
     require(user, Action.MONITOR_VIEW)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,9 @@ from vangnet.core.models import AccessLogEntry
 from vangnet.monitor import disclosure
 from vangnet.monitor.models import DisclosureThreshold
 
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
+
 MAX_MIN_CELL = 1000
 
 
@@ -19,7 +22,7 @@ class MonitorError(Exception):
     """A monitor request that cannot be done; the message is safe to show."""
 
 
-def set_threshold(*, by: Any, min_cell: int, access_point: str) -> DisclosureThreshold:
+def set_threshold(*, by: User, min_cell: int, access_point: str) -> DisclosureThreshold:
     """Only an administrator changes the smallest count shown; every change is logged."""
     role = require(by, Action.MONITOR_SET_THRESHOLD)
     if not 1 <= min_cell <= MAX_MIN_CELL:
@@ -40,7 +43,7 @@ def set_threshold(*, by: Any, min_cell: int, access_point: str) -> DisclosureThr
     return threshold
 
 
-def log_export(*, by: Any, what: str, access_point: str, role: str = "") -> None:
+def log_export(*, by: User | None, what: str, access_point: str, role: str = "") -> None:
     """Every export and every report leaves a line in the access log (by None: the CLI)."""
     log_access(
         user=by,

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.core.access import AccessDenied, Action, may
 from vangnet.core.audit import access_point_of
 from vangnet.monitor import disclosure, microdata, report, selectors, services
@@ -16,7 +16,7 @@ from vangnet.monitor.forms import MonitorForm, ProjectForm, ThresholdForm
 from vangnet.monitor.models import DisclosureThreshold, ResearchProject
 
 
-def _year_from(request: HttpRequest, years: list[int]) -> int | None:
+def _year_from(request: StaffRequest, years: list[int]) -> int | None:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -25,7 +25,7 @@ def _year_from(request: HttpRequest, years: list[int]) -> int | None:
 
 
 @staff_view(Action.MONITOR_VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     years = selectors.available_years().years
     form = MonitorForm(request.GET or None, years=years)
     year, granularity, filters = form.values(years)
@@ -52,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.RESEARCH_PROJECT_REQUEST)
-def projects(request: HttpRequest) -> HttpResponse:
+def projects(request: StaffRequest) -> HttpResponse:
     """A researcher's projects, and the form to ask for a new one."""
     form = ProjectForm(request.POST or None, initial={"researchers": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
@@ -73,11 +73,11 @@ def projects(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.RESEARCH_PROJECT_APPROVE)
-def project_approvals(request: HttpRequest) -> HttpResponse:
+def project_approvals(request: StaffRequest) -> HttpResponse:
     return _project_list(request, None)
 
 
-def _project_list(request: HttpRequest, form: ProjectForm | None) -> HttpResponse:
+def _project_list(request: StaffRequest, form: ProjectForm | None) -> HttpResponse:
     listed = [
         {
             "project": project,
@@ -93,7 +93,7 @@ def _project_list(request: HttpRequest, form: ProjectForm | None) -> HttpRespons
 
 @require_POST
 @staff_view(Action.RESEARCH_PROJECT_APPROVE)
-def approve_project(request: HttpRequest, pk: int) -> HttpResponse:
+def approve_project(request: StaffRequest, pk: int) -> HttpResponse:
     project = _project_or_404(pk)
     try:
         projects_service.approve_project(
@@ -109,7 +109,7 @@ def approve_project(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view(Action.MONITOR_EXPORT)
-def project_export(request: HttpRequest, pk: int) -> HttpResponse:
+def project_export(request: StaffRequest, pk: int) -> HttpResponse:
     """The project's coarsened record-level file; every download is logged with the project."""
     project = _project_or_404(pk)
     year = _year_from(request, selectors.available_years().years)  # anything else: all years
@@ -120,7 +120,7 @@ def project_export(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(str(err)) from None
     projects_service.log_project_export(
         by=request.user,
-        role=request.role,  # type: ignore[attr-defined]
+        role=request.role,
         project=project,
         detail=f"microdata {fmt} year={year or 'all'} {data.summary()}",
         access_point=access_point_of(request),
@@ -145,13 +145,13 @@ def _project_or_404(pk: int) -> ResearchProject:
 
 
 @staff_view(Action.MONITOR_VIEW)
-def yearly_report(request: HttpRequest) -> HttpResponse:
+def yearly_report(request: StaffRequest) -> HttpResponse:
     years = selectors.available_years().years
     year = _year_from(request, years) or years[-1]
     fmt = "pdf" if request.GET.get("format") == "pdf" else "html"
     services.log_export(
         by=request.user,
-        role=request.role,  # type: ignore[attr-defined]
+        role=request.role,
         what=f"report {fmt} year={year}",
         access_point=access_point_of(request),
     )
@@ -164,7 +164,7 @@ def yearly_report(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.MONITOR_SET_THRESHOLD)
-def threshold(request: HttpRequest) -> HttpResponse:
+def threshold(request: StaffRequest) -> HttpResponse:
     form = ThresholdForm(request.POST or None, initial={"min_cell": disclosure.current_min_cell()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +12,9 @@ from vangnet.chat.models import Conversation
 from vangnet.core.access import Action, require
 from vangnet.reading import triage
 from vangnet.reading.models import TriageFeedback
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 ACUTE_ALERT_SECONDS = 60
 
@@ -57,7 +60,7 @@ def triage_waiting_chat(conversation_pk: int, text: str) -> bool:
     return acute and not conversation.risk_acute
 
 
-def set_flag(*, conversation: Conversation, by: Any, acute: bool) -> None:
+def set_flag(*, conversation: Conversation, by: User, acute: bool) -> None:
     """A counsellor raises or lowers the acute flag: logged as feedback on the word lists."""
     require(by, Action.TRIAGE_FLAG)
     with transaction.atomic():

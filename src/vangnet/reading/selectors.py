@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vangnet.chat.models import Conversation
 from vangnet.chat.services import read_transcript
@@ -15,6 +15,9 @@ from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
 from vangnet.reading.models import TranscriptReading
 from vangnet.reading.services import deidentified_turns
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 SNIPPET_CONTEXT = 30
 MAX_TRANSCRIPTS = 25
@@ -29,7 +32,7 @@ class FormSuggestion:
 
 
 def suggestions_for_form(
-    *, conversation: Conversation, user: Any, access_point: str
+    *, conversation: Conversation, user: User, access_point: str
 ) -> dict[str, FormSuggestion]:
     """The suggestions for a chat about to be coded, with the words behind them.
 
@@ -128,7 +131,7 @@ class ResearchTranscript:
 
 def deidentified_transcripts(
     *,
-    user: Any,
+    user: User,
     purpose: str,
     since: date,
     until: date,

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts.decorators import staff_view
+from vangnet.accounts.decorators import StaffRequest, staff_view
 from vangnet.chat.models import Conversation
 from vangnet.coding import codebook
 from vangnet.core.access import Action
@@ -17,7 +17,7 @@ from vangnet.reading.forms import ResearchForm
 
 @never_cache
 @staff_view(Action.RESEARCH_TRANSCRIPTS)
-def transcripts(request: HttpRequest) -> HttpResponse:
+def transcripts(request: StaffRequest) -> HttpResponse:
     """De-identified transcripts of coded chats: shown only after a purpose is stated (POST)."""
     form = ResearchForm(request.POST or None)
     found = None
@@ -39,7 +39,7 @@ def transcripts(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(Action.SUGGESTION_QUALITY)
-def quality(request: HttpRequest) -> HttpResponse:
+def quality(request: StaffRequest) -> HttpResponse:
     book = codebook.current()
     return render(
         request,
@@ -50,7 +50,7 @@ def quality(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view(Action.TRIAGE_FLAG)
-def flag(request: HttpRequest) -> HttpResponse:
+def flag(request: StaffRequest) -> HttpResponse:
     """Raise or lower a waiting chat's acute flag from the console (logged as feedback)."""
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer

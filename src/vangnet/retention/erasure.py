@@ -12,9 +12,10 @@ two machines) never erase the same record twice, and a failure leaves the record
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.models import ForeignObjectRel
 from django.utils.translation import gettext as _
 
 from vangnet.core import envelope
@@ -22,6 +23,9 @@ from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
 from vangnet.retention import schedule
 from vangnet.retention.models import LegalHold, Tombstone
+
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
 
 
 class ErasureRefused(Exception):
@@ -64,8 +68,10 @@ def _delete_with_parts(model: type[models.Model], pks: list[Any]) -> None:
     """
     if not pks:
         return
-    for relation in model._meta.related_objects:
-        if relation.many_to_many:
+    for relation in model._meta.get_fields(include_hidden=True):
+        # Every reverse relation, also those without a reverse accessor (related_name="+"):
+        # a share's consent points at a person, a meldcode track at the share it reported.
+        if not isinstance(relation, ForeignObjectRel) or relation.many_to_many:
             continue  # the link table's rows go with the row itself
         child = relation.related_model
         assert not isinstance(child, str)
@@ -112,7 +118,13 @@ def _empty_deidentified(conversation_pk: int) -> bool:
 
 
 def erase_case(
-    *, case_pk: int, rule: str, reason: str, run: str, by: Any = None, access_point: str = "cli"
+    *,
+    case_pk: int,
+    rule: str,
+    reason: str,
+    run: str,
+    by: User | None = None,
+    access_point: str = "cli",
 ) -> Tombstone | None:
     """Erase one case; None if another run has it or it is gone. Refuses a case on hold.
 

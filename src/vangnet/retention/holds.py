@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +12,15 @@ from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
 from vangnet.retention.models import LegalHold
 
+if TYPE_CHECKING:
+    from vangnet.accounts.models import User
+
 
 class HoldError(Exception):
     """The hold could not be set or released; the message is for the user."""
 
 
-def set_hold(*, case: Any, by: Any, kind: str, reason: str, access_point: str) -> LegalHold:
+def set_hold(*, case: Any, by: User, kind: str, reason: str, access_point: str) -> LegalHold:
     role = require(by, Action.CASE_WORK, case)
     if kind not in LegalHold.Kind.values:
         raise HoldError(_("Choose the kind of legal hold from the list."))
@@ -38,7 +41,7 @@ def set_hold(*, case: Any, by: Any, kind: str, reason: str, access_point: str) -
     return hold
 
 
-def release_hold(*, hold: LegalHold, by: Any, access_point: str) -> LegalHold:
+def release_hold(*, hold: LegalHold, by: User, access_point: str) -> LegalHold:
     role = require(by, Action.CASE_WORK, hold.case)
     if hold.released_at is not None:
         raise HoldError(_("This legal hold was already released."))

@@ -7,13 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import gettext as _
 
 from vangnet.reading import jsonlines
 
 
 class JsonLinesCommand(BaseCommand):
+    # Operator output in one language: English, like the rest of the CLI (the messages stay
+    # translatable for the web pages that share them).
+    execute = no_translations(BaseCommand.execute)
+
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "file", nargs="?", type=Path, help="JSON lines; standard input when left out"

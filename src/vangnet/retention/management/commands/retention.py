@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from vangnet.retention import runner, schedule
 
@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--apply", action="store_true", help="erase, instead of showing")
 
+    @no_translations  # operator output in one language: English, like the rest of the CLI
     def handle(self, *args: Any, **options: Any) -> None:
         report = runner.run(apply=options["apply"])
         by_rule: dict[str, list[runner.Candidate]] = {}

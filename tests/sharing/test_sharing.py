@@ -6,12 +6,18 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from tests.cases.conftest import AP
 from vangnet.cases import ages, selectors, services
-from vangnet.cases.models import Share, Threat
+from vangnet.cases.models import Threat
 from vangnet.core.access import AccessDenied
+from vangnet.core.audit_labels import access_point_label
 from vangnet.core.models import AccessLogEntry
+from vangnet.sharing import policy as sharing_policy
+from vangnet.sharing import selectors as sharing_selectors
+from vangnet.sharing import services as sharing_services
+from vangnet.sharing.models import Share
 
 pytestmark = pytest.mark.django_db
 Event = AccessLogEntry.Event
@@ -50,7 +56,7 @@ def case(make_case, case_worker):
 
 def test_the_partner_sees_exactly_the_shared_parts(case, case_worker, police, police_officer):
     made = share(case, case_worker, police)
-    record = selectors.read_share(
+    record = sharing_selectors.read_share(
         share_id=made.pk, user=police_officer, role="partner", access_point=AP
     )
     assert set(record.data) == {"reference", "sections", "identity", "threats"}
@@ -71,7 +77,7 @@ def test_the_shared_copy_does_not_follow_later_changes(case, case_worker, police
         contact_details="",
         risk_level="high",
     )
-    record = selectors.read_share(
+    record = sharing_selectors.read_share(
         share_id=made.pk, user=police_officer, role="partner", access_point=AP
     )
     assert record.data["summary"] == "Geheime samenvatting"
@@ -82,9 +88,11 @@ def test_another_organisation_sees_nothing(case, case_worker, police, veilig_thu
 
     vt_user = make_staff(Role.PARTNER, organisation="Veilig Thuis").user
     made = share(case, case_worker, police)
-    assert selectors.partner_inbox(user=vt_user) == []
+    assert sharing_selectors.partner_inbox(user=vt_user) == []
     with pytest.raises(AccessDenied):
-        selectors.read_share(share_id=made.pk, user=vt_user, role="partner", access_point=AP)
+        sharing_selectors.read_share(
+            share_id=made.pk, user=vt_user, role="partner", access_point=AP
+        )
 
 
 def test_a_revoked_or_ended_share_is_gone_for_the_partner(
@@ -92,22 +100,22 @@ def test_a_revoked_or_ended_share_is_gone_for_the_partner(
 ):
     revoked = share(case, case_worker, police)
     ending = share(case, case_worker, police, valid_until=until(3))
-    assert selectors.partner_inbox(user=police_officer) == [ending, revoked]
+    assert sharing_selectors.partner_inbox(user=police_officer) == [ending, revoked]
     with pytest.raises(services.CaseError, match="waarom"):
         services.revoke_share(share=revoked, by=case_worker, reason="", access_point=AP)
     services.revoke_share(
         share=revoked, by=case_worker, reason="Toestemming ingetrokken", access_point=AP
     )
-    assert selectors.partner_inbox(user=police_officer) == [ending]
+    assert sharing_selectors.partner_inbox(user=police_officer) == [ending]
     with pytest.raises(AccessDenied):
-        selectors.read_share(
+        sharing_selectors.read_share(
             share_id=revoked.pk, user=police_officer, role="partner", access_point=AP
         )
     later = ages.today() + timedelta(days=4)
-    monkeypatch.setattr(ages, "today", lambda: later)
-    assert selectors.partner_inbox(user=police_officer) == []
+    monkeypatch.setattr(sharing_policy, "today", lambda: later)
+    assert sharing_selectors.partner_inbox(user=police_officer) == []
     with pytest.raises(AccessDenied):
-        selectors.read_share(
+        sharing_selectors.read_share(
             share_id=ending.pk, user=police_officer, role="partner", access_point=AP
         )
 
@@ -116,8 +124,10 @@ def test_share_view_response_and_revocation_are_logged_and_visible_on_the_case(
     case, case_worker, police, police_officer
 ):
     made = share(case, case_worker, police)
-    selectors.read_share(share_id=made.pk, user=police_officer, role="partner", access_point=AP)
-    services.respond_to_share(
+    sharing_selectors.read_share(
+        share_id=made.pk, user=police_officer, role="partner", access_point=AP
+    )
+    sharing_services.respond_to_share(
         share=made, by=police_officer, text="Zaak in behandeling", access_point=AP
     )
     services.revoke_share(share=made, by=case_worker, reason="Klaar", access_point=AP)
@@ -187,7 +197,9 @@ def test_the_client_access_report_lists_only_this_client(
     other = make_case(name="Noor", age=15)
     selectors.open_case_record(case=other, user=case_worker, role="", access_point=AP)
     made = share(case, case_worker, police)
-    selectors.read_share(share_id=made.pk, user=police_officer, role="partner", access_point=AP)
+    sharing_selectors.read_share(
+        share_id=made.pk, user=police_officer, role="partner", access_point=AP
+    )
     admin = make_staff(Role.ADMINISTRATOR).user
     entries = selectors.client_access_report(
         reference=case.reference.lower(), user=admin, role="administrator", access_point=AP
@@ -201,3 +213,12 @@ def test_the_client_access_report_lists_only_this_client(
         selectors.client_access_report(reference="VN-NOSUCH", user=admin, role="", access_point=AP)
         == []
     )
+
+
+def test_the_access_log_names_the_partner_pages_before_and_after_the_move():
+    """Entries written at the old addresses and at the new ones read the same to a client."""
+    with translation.override("en"):
+        for name in ("cases:partner_share", "sharing:partner_share"):
+            assert access_point_label(f"web:{name}") == "Web page: shared record (partner)"
+        for name in ("cases:partner_inbox", "sharing:partner_inbox"):
+            assert access_point_label(f"web:{name}") == "Web page: shared with us"
