@@ -9,11 +9,10 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_application = get_asgi_application()
 
-# The triage scores a chat's first message in the request: load its word lists and spelling
-# lexicon (about a second) now, not in the first visitor's request.
-from vangnet.reading.triage import rules as _triage_rules  # noqa: E402
+# What the first request would otherwise pay for (URLs, catalogues, templates, triage lists).
+from vangnet.core.warmup import warm_up  # noqa: E402
 
-_triage_rules()
+warm_up()
 
 from vangnet.chat.origin import OriginValidator  # noqa: E402
 from vangnet.chat.routing import websocket_urlpatterns  # noqa: E402
