@@ -2,7 +2,8 @@
 or benchmark servers: the sample itself, with only its machine-specific values replaced (ports,
 certificate, paths), inside a minimal main configuration in a directory of its own.
 
-Used by tests/core/test_nginx.py (`nginx -t`, a chat through it) and bench/public_load.py.
+Used by tests/nginx_deployment.py (the socket and browser tests behind nginx),
+tests/core/test_nginx.py (`nginx -t`) and bench/public_load.py.
 """
 
 from __future__ import annotations
