@@ -353,8 +353,8 @@ def main() -> None:
             run_ab(base, path, "warm", 1, 1)
         search_clients = round(options.clients * SEARCH_SHARE)
         cached_clients = options.clients - search_clients
-        plan = [(p, "cached", cached_clients // len(CACHED)) for p in CACHED] + [
-            (p, "search", search_clients // len(SEARCHES)) for p in SEARCHES
+        plan = [(p, "cached", max(1, cached_clients // len(CACHED))) for p in CACHED] + [
+            (p, "search", max(1, search_clients // len(SEARCHES))) for p in SEARCHES
         ]
         stop = threading.Event()
         connections: list[int] = []
