@@ -197,7 +197,8 @@ async def keep_connected(p: Participant, stats: Stats) -> None:
     delay = RESUME_FIRST_SECONDS
     while not p.stopped and not stats.over:
         url = p.urls[attempt % len(p.urls)]
-        origin = "http://" + url.split("://", 1)[1].split("/", 1)[0]
+        scheme, rest = url.split("://", 1)  # the Origin a browser sends: https for wss
+        origin = ("https://" if scheme == "wss" else "http://") + rest.split("/", 1)[0]
         attempt += 1
         try:
             ws = await connect(

@@ -101,7 +101,9 @@ class Socket:
 
 
 async def open_socket(ws_url: str, path: str, session: str | None = None) -> Socket:
-    origin = "http://" + ws_url.split("://", 1)[1].split("/", 1)[0]
+    # The Origin a browser sends: the page's scheme (https for wss), host and port.
+    scheme, rest = ws_url.split("://", 1)
+    origin = ("https://" if scheme == "wss" else "http://") + rest.split("/", 1)[0]
     headers = {"Cookie": f"sessionid={session}"} if session else None
     ws = await connect(
         f"{ws_url}{path}",

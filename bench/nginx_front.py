@@ -2,7 +2,8 @@
 or benchmark servers: the sample itself, with only its machine-specific values replaced (ports,
 certificate, paths), inside a minimal main configuration in a directory of its own.
 
-Used by tests/core/test_nginx.py (`nginx -t`, a chat through it) and bench/public_load.py.
+Used by tests/nginx_deployment.py (the socket and browser tests behind nginx),
+tests/core/test_nginx.py (`nginx -t`) and bench/public_load.py.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
 @dataclass
 class NginxFront:
     directory: Path
-    upstream_ports: list[int]
+    upstream_ports: list[int]  # the page processes
     static_root: Path
+    chat_ports: list[int] | None = None  # the chat's own processes; None: the page processes
     http_port: int = field(default_factory=free_port)
     https_port: int = field(default_factory=free_port)
     rate_per_second: int | None = None  # None: the sample's own per-client limit
@@ -95,8 +97,17 @@ class NginxFront:
         """The sample with this machine's values; every directive of the sample stays."""
         text = SAMPLE.read_text()
         d = self.directory
-        servers = "".join(f"    server 127.0.0.1:{port};\n" for port in self.upstream_ports)
-        text = re.sub(r"(    server 127\.0\.0\.1:800\d;\n)+", servers, text)
+        for group, ports in (
+            ("vangnet_pages", self.upstream_ports),
+            ("vangnet_chat", self.chat_ports or self.upstream_ports),
+        ):
+            servers = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
+            text, found = re.subn(
+                rf"(upstream {group} {{\n(?:    #[^\n]*\n)*)(    server [^\n]*\n)+",
+                lambda match, servers=servers: match.group(1) + servers,
+                text,
+            )
+            assert found == 1, f"the sample has no upstream {group}: update bench/nginx_front.py"
         replacements = {
             "listen 80;": f"listen 127.0.0.1:{self.http_port};",
             "listen [::]:80;": "",
@@ -128,8 +139,9 @@ class NginxFront:
         (d / "vangnet.conf").write_text(self.site_config())
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers read the test's files
         main = d / "nginx.conf"
+        # As Debian's own nginx.conf: one worker per core.
         main.write_text(
-            f"""{user}worker_processes 1;
+            f"""{user}worker_processes auto;
 pid {d}/nginx.pid;
 error_log {d}/log/main-error.log warn;
 events {{ worker_connections 4096; }}

@@ -7,7 +7,9 @@ It starts everything itself on this machine, in a temporary directory:
   may create databases), Redis (VANGNET_TEST_REDIS_URL), `vangnet serve --workers 2` with the
   metrics exporter, and with `--nginx` Debian's nginx running deploy/nginx-vangnet.conf in
   front (its micro-cache on; its per-client rate limit raised, since every benchmark client
-  comes from 127.0.0.1);
+  comes from 127.0.0.1). With `--chat-workers N` the deployment sample's topology: the chat
+  on N processes of its own (`vangnet serve --workers N`, nginx's `vangnet_chat` upstream),
+  the pages on the others at a lower CPU priority (`--nice`, `--page-nice`);
 - `--embedded`: the embedded default (SQLite, one process, no Redis).
 
 The load tool is `ab` (Apache Bench, Debian's apache2-utils): one `ab` per URL of the mix, all
@@ -17,8 +19,11 @@ page, directory search): requests/s, failed and non-2xx, p99; the chat's deliver
 the most PostgreSQL connections seen; the staff login and console during the spike; and the
 metrics an operator would see. Example (the figures in docs/benchmarks.md):
 
-    python -m bench.public_load --clients 200 --duration 60 --nginx --chat-pairs 100
+    python -m bench.public_load --clients 200 --duration 60 --nginx --chat-workers 1 \
+        --chat-pairs 100
     python -m bench.public_load --embedded --clients 50 --duration 30
+
+bench/spike_quiet.sh runs the full measurement of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,26 +75,49 @@ class AbResult:
     max_ms: float = 0.0
 
 
+STARTED: list[subprocess.Popen[Any]] = []  # every process this run starts: all stopped at the end
+
+
+def started(process: subprocess.Popen[Any]) -> subprocess.Popen[Any]:
+    STARTED.append(process)
+    return process
+
+
+def stop_everything() -> None:
+    for process in reversed(STARTED):
+        if process.poll() is None:
+            process.terminate()
+    for process in reversed(STARTED):
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def run_ab(base: str, path: str, kind: str, clients: int, duration: int) -> AbResult:
     result = AbResult(url=path, kind=kind, clients=clients)
-    out = subprocess.run(
-        [
-            "ab",
-            "-q",
-            "-k",
-            "-r",
-            "-t",
-            str(duration),
-            "-n",
-            "100000000",
-            "-c",
-            str(clients),
-            f"{base}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    ab = started(
+        subprocess.Popen(
+            [
+                "ab",
+                "-q",
+                "-k",
+                "-r",
+                "-t",
+                str(duration),
+                "-n",
+                "100000000",
+                "-c",
+                str(clients),
+                f"{base}{path}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+    )
+    out, _ = ab.communicate()
 
     def number(pattern: str) -> float:
         found = re.search(pattern, out)
@@ -217,6 +246,7 @@ def scrape(port: int) -> dict[str, float]:
         "vangnet_page_cache_total",
         "vangnet_db_pool",
         "vangnet_busy_pages_total",
+        "vangnet_search_cache_total",
         "vangnet_chat_messages_stored_total",
     )
     figures: dict[str, float] = {}
@@ -236,8 +266,25 @@ def main() -> None:
     parser.add_argument("--nginx", action="store_true", help="nginx (the sample) in front")
     parser.add_argument("--chat-pairs", type=int, default=0, help="chat load during the spike")
     parser.add_argument("--chat-rate", type=float, default=0.5)
+    parser.add_argument(
+        "--chat-workers",
+        type=int,
+        default=0,
+        help="the chat on N processes of its own (0: in the page processes)",
+    )
+    parser.add_argument(
+        "--page-nice", type=int, default=5, help="CPU niceness of the page processes"
+    )
+    parser.add_argument(
+        "--chat-nice",
+        type=int,
+        default=-5 if os.geteuid() == 0 else 0,
+        help="CPU niceness of the chat's processes (below 0 needs root, as systemd's Nice=)",
+    )
     parser.add_argument("--json", type=Path, help="append the results as one JSON line here")
     options = parser.parse_args()
+    # `kill` (SIGTERM) ends the run through its clean-up, like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     directory = Path(tempfile.mkdtemp(prefix="vangnet-public-load-"))
     env, database_name = prepare(directory, options.embedded)
@@ -246,43 +293,57 @@ def main() -> None:
         # through nginx passes the CSRF origin check; the servers do not redirect themselves.
         env.update(VANGNET_HTTPS="1", VANGNET_SSL_REDIRECT="0")
     port, metrics_port = free_port(), free_port()
+    split = options.chat_workers > 0 and not options.embedded
+    chat_port, chat_metrics_port = (free_port(), free_port()) if split else (port, metrics_port)
     front: NginxFront | None = None
     if options.nginx:
         front = NginxFront(
             directory / "nginx",
             [port],
             static_root=directory / "data" / "static",
+            chat_ports=[chat_port],
             rate_per_second=1_000_000,
         )
         # nginx passes `Host` without the port (right for 443); the login's Origin has it.
         env["CSRF_TRUSTED_ORIGINS"] = front.url
     workers = 1 if options.embedded else options.workers
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "vangnet.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--metrics-port",
-            str(metrics_port),
-        ],
-        env=env,
-        stdout=(directory / "server.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+
+    def serve(
+        serve_port: int, serve_metrics: int, count: int, nice: int, log: str
+    ) -> subprocess.Popen[Any]:
+        command = [sys.executable, "-m", "vangnet.cli", "serve", "--port", str(serve_port)]
+        command += ["--workers", str(count), "--metrics-port", str(serve_metrics)]
+        command += ["--nice", str(nice)] if nice > 0 else []
+        return started(
+            subprocess.Popen(
+                command,
+                env=env,
+                # A higher priority is set as the service manager would (deploy/systemd).
+                preexec_fn=(lambda: os.nice(nice)) if nice < 0 else None,  # noqa: PLW1509
+                stdout=(directory / log).open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+        )
+
+    serve(port, metrics_port, workers, options.page_nice if split else 0, "server.log")
+    if split:
+        serve(
+            chat_port, chat_metrics_port, options.chat_workers, options.chat_nice, "chat-server.log"
+        )
     results: dict[str, Any] = {
         "clients": options.clients,
         "duration": options.duration,
         "mode": "embedded" if options.embedded else "production",
         "workers": workers,
+        "chat_workers": options.chat_workers if split else 0,
+        "page_nice": options.page_nice if split else 0,
+        "chat_nice": options.chat_nice if split else 0,
         "nginx": options.nginx,
+        "load_average_before": os.getloadavg()[0],
     }
     try:
         wait_for(port)
+        wait_for(chat_port)
         base = f"http://127.0.0.1:{port}"
         if front:
             front.start()
@@ -292,8 +353,8 @@ def main() -> None:
             run_ab(base, path, "warm", 1, 1)
         search_clients = round(options.clients * SEARCH_SHARE)
         cached_clients = options.clients - search_clients
-        plan = [(p, "cached", cached_clients // len(CACHED)) for p in CACHED] + [
-            (p, "search", search_clients // len(SEARCHES)) for p in SEARCHES
+        plan = [(p, "cached", max(1, cached_clients // len(CACHED))) for p in CACHED] + [
+            (p, "search", max(1, search_clients // len(SEARCHES))) for p in SEARCHES
         ]
         stop = threading.Event()
         connections: list[int] = []
@@ -304,26 +365,31 @@ def main() -> None:
         chat = None
         if options.chat_pairs:
             chat_json = directory / "chat.json"
-            chat = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.chat_load",
-                    "--url",
-                    f"http://127.0.0.1:{port}",
-                    "--pairs",
-                    str(options.chat_pairs),
-                    "--rate",
-                    str(options.chat_rate),
-                    "--duration",
-                    str(options.duration),
-                    "--json",
-                    str(chat_json),
-                ],
-                env=env | {"DJANGO_SETTINGS_MODULE": "vangnet.settings"},
-                cwd=REPO,
-                stdout=(directory / "chat.log").open("wb"),
-                stderr=subprocess.STDOUT,
+            chat = started(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.chat_load",
+                        "--url",
+                        # Through nginx when it runs, as a browser would (wss, its Origin).
+                        front.url if front else f"http://127.0.0.1:{chat_port}",
+                        "--pairs",
+                        str(options.chat_pairs),
+                        "--rate",
+                        str(options.chat_rate),
+                        "--duration",
+                        str(options.duration),
+                        "--json",
+                        str(chat_json),
+                    ],
+                    env=env
+                    | {"DJANGO_SETTINGS_MODULE": "vangnet.settings", "PYTHONUNBUFFERED": "1"}
+                    | ({"SSL_CERT_FILE": str(front.cert)} if front else {}),
+                    cwd=REPO,
+                    stdout=(directory / "chat.log").open("wb"),
+                    stderr=subprocess.STDOUT,
+                )
             )
             time.sleep(8)  # the chat load prepares its pairs first
         ab_results: list[AbResult] = []
@@ -345,7 +411,10 @@ def main() -> None:
         if sampler:
             sampler.join()
         if chat:
-            chat.wait(timeout=options.duration + 120)
+            try:
+                chat.wait(timeout=options.duration + 120)
+            except subprocess.TimeoutExpired:
+                chat.terminate()
             lines = (
                 (directory / "chat.json").read_text().splitlines()
                 if (directory / "chat.json").exists()
@@ -368,15 +437,20 @@ def main() -> None:
             }
         results["max_db_connections"] = max(connections, default=None)
         results["metrics"] = scrape(metrics_port)
-        log = (directory / "server.log").read_text(errors="replace")
-        results["tracebacks_in_server_log"] = log.count("Traceback")
+        if split:
+            results["chat_process_metrics"] = scrape(chat_metrics_port)
+        results["load_average_after"] = os.getloadavg()[0]
+        logs = [p.read_text(errors="replace") for p in directory.glob("*server.log")]
+        results["tracebacks_in_server_log"] = sum(log.count("Traceback") for log in logs)
     finally:
         if front:
             front.stop()
-        server.terminate()
-        server.wait(30)
+        stop_everything()
         if database_name:
             drop_database(database_name)
+        left = [p.pid for p in STARTED if p.poll() is None]
+        if left or (front and front.process and front.process.poll() is None):
+            print(f"processes still running: {left}", file=sys.stderr)
     print(json.dumps(results, indent=2))
     if options.json:
         with options.json.open("a") as out:

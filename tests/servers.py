@@ -58,6 +58,7 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    serve_args: list[str] = field(default_factory=list)  # more `vangnet serve` options
 
     @property
     def url(self) -> str:
@@ -71,7 +72,8 @@ class Server:
         self.log_path = Path(self.env["VANGNET_DATA_DIR"]) / f"server-{self.port}.log"
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-            [sys.executable, "-m", "vangnet.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "vangnet.cli", "serve", "--port", str(self.port)]
+            + self.serve_args,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -1,6 +1,6 @@
 """The `vangnet` command: `serve`, plus every Django management command (dashes allowed).
 
-vangnet serve [--host H] [--port P] [--workers N] [--uds PATH] [--metrics-port M]
+vangnet serve [--host H] [--port P] [--workers N] [--uds PATH] [--metrics-port M] [--nice N]
 vangnet demo-data [--if-empty]
 vangnet create-staff USER --role counsellor [--role ...] [--password-stdin]
 vangnet totp USER                      (embedded default only)
@@ -38,7 +38,18 @@ def serve(argv: list[str]) -> None:
     parser.add_argument(
         "--metrics-host", default=os.environ.get("VANGNET_METRICS_HOST", "127.0.0.1")
     )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=int(os.environ.get("VANGNET_NICE", "0")),
+        help="lower the CPU priority of these processes by N (0-19): for the processes that "
+        "serve pages, so that the chat's own processes come first in a spike",
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.nice <= 19:
+        parser.error("--nice takes 0 to 19 (raising priority is for the service manager)")
+    if args.nice:
+        os.nice(args.nice)  # before the workers start: they inherit it
     if args.metrics_port:
         # Before anything imports prometheus_client: every worker writes its counts here and
         # the exporter adds them up. A fresh directory per start: old files would count twice.

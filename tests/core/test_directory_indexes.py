@@ -1,4 +1,5 @@
-"""Directory searches stay dynamic (never cached) but cheap: two queries, on indexes.
+"""Directory searches are cheap: the first search of a region takes two queries, on indexes;
+the next ones in that region share its rendering (core/pagecache.py) and take none.
 Here, in tests/core, so that it runs in the PostgreSQL pass of `make test`."""
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ pytestmark = pytest.mark.django_db
     "query",
     ["need=talk&postcode=8011AB", "need=care&audience=parents&postcode=1012AB", "need=danger"],
 )
-def test_a_search_takes_two_queries(query: str, django_assert_num_queries: Any) -> None:
+def test_a_search_takes_two_queries_then_none(query: str, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(2):  # the services, and their opening hours
         response = Client().get(f"/help/?{query}")
     assert response.status_code == 200
+    with django_assert_num_queries(0):
+        again = Client().get(f"/help/?{query.replace('AB', 'XY')}")
+    assert again.status_code == 200
 
 
 @pytest.mark.postgres_db

@@ -1,31 +1,30 @@
 """The nginx sample in deploy/ is real: `nginx -t` accepts it, and an nginx running it in front
-of two Vangnet processes carries a chat (WebSocket upgrade, no sticky sessions), micro-caches
-public pages only, limits a burst from one client, and logs no client address."""
+of two page processes and the chat's own process carries a chat there (WebSocket upgrade, no
+sticky sessions), sends pages to the page processes, micro-caches public pages only, limits a
+burst from one client, and logs no client address."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
 
 import pytest
-from bench.chatclient import new_id, open_console, start_visitor
+from bench.chatclient import new_id, open_console, staff_login, start_visitor
 from bench.nginx_front import SAMPLE, NginxFront, free_port
 
-from tests.chat.test_scale_out import login, postgres_database, production_env
-from tests.conftest import IN_CI
-from tests.servers import Server
+from tests.chat.test_scale_out import totp_code
+from tests.nginx_deployment import Deployment, deployment, needs_nginx
+from vangnet.accounts.demo import DEMO_PASSWORD
+
+__all__ = ["deployment"]  # the fixture
 
 
 @pytest.fixture(autouse=True)
 def nginx_installed() -> None:
-    if shutil.which("nginx") is None and not IN_CI:
-        pytest.skip("needs Debian's nginx (apt-get install nginx); .ci/run installs it")
+    needs_nginx()
 
 
 def test_the_sample_passes_nginx_t(tmp_path: Path) -> None:
@@ -58,80 +57,83 @@ def https_get(url: str, cookie: str = "") -> tuple[int, Message]:
         return error.code, error.headers
 
 
-@pytest.fixture
-def trusted_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Python's default TLS context (urllib, websockets) trusts the test certificate."""
-    front_dir = tmp_path / "nginx"
-    front_dir.mkdir()
-    from bench.nginx_front import self_signed_certificate
-
-    cert, _key = self_signed_certificate(front_dir)
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    assert ssl.create_default_context().cert_store_stats()["x509"] >= 1
-    yield front_dir
+async def chat_through(deployment: Deployment, session: str, nickname: str) -> None:
+    """A visitor starts a chat through nginx; the counsellor's console sees it, accepts it and
+    they exchange messages, both sockets through nginx."""
+    front = deployment.nginx
+    console = await open_console(front.ws_url, session)
+    await console.send(type="duty", on=True)
+    await console.until("duty")
+    visitor, _token = await start_visitor(front.ws_url, nickname=nickname)
+    queue = await console.until("queue", timeout=10)
+    while not any(item["nickname"] == nickname for item in queue["items"]):
+        queue = await console.until("queue", timeout=10)
+    item = next(item for item in queue["items"] if item["nickname"] == nickname)
+    conversation = item["conversation"]
+    await console.send(type="accept", conversation=conversation)
+    await visitor.until("state", status="active")
+    for text in ("Hoi", "Is daar iemand?", "Ik wil iets vertellen"):
+        message_id = new_id()
+        await visitor.send(type="send", id=message_id, text=text)
+        await visitor.until("ack", id=message_id)
+        received = await console.until("message", sender="visitor")
+        assert received["text"] == text
+    reply_id = new_id()
+    await console.send(type="send", conversation=conversation, id=reply_id, text="Ja")
+    assert (await visitor.until("message", sender="counsellor"))["text"] == "Ja"
+    await visitor.close()
+    await console.close()
 
 
 @pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.redis
-async def test_a_chat_through_nginx_in_front_of_two_processes(
-    tmp_path: Path, trusted_certificate: Path
-) -> None:
-    with postgres_database() as database_url:
-        env = production_env(tmp_path, database_url)
-        a, b = Server(env=env).start(), Server(env=env).start()
-        front = NginxFront(
-            trusted_certificate, [a.port, b.port], static_root=Path(env["VANGNET_DATA_DIR"])
-        )
-        front.start()
-        try:
-            session = login(b, "anna")
-            # Both the console and the visitor go through nginx: round robin, no stickiness.
-            console = await open_console(front.ws_url, session)
-            await console.send(type="duty", on=True)
-            await console.until("duty")
-            visitor, _token = await start_visitor(front.ws_url, nickname="Mila")
-            queue = await console.until("queue", timeout=10)
-            while not queue["items"]:
-                queue = await console.until("queue", timeout=10)
-            conversation = queue["items"][0]["conversation"]
-            await console.send(type="accept", conversation=conversation)
-            await visitor.until("state", status="active")
-            for text in ("Hoi", "Is daar iemand?", "Ik wil iets vertellen"):
-                message_id = new_id()
-                await visitor.send(type="send", id=message_id, text=text)
-                await visitor.until("ack", id=message_id)
-                received = await console.until("message", sender="visitor")
-                assert received["text"] == text
-            reply_id = new_id()
-            await console.send(type="send", conversation=conversation, id=reply_id, text="Ja")
-            assert (await visitor.until("message", sender="counsellor"))["text"] == "Ja"
-            await visitor.close()
-            await console.close()
+async def test_a_chat_through_nginx_on_the_chats_own_process(deployment: Deployment) -> None:
+    front = deployment.nginx
+    session = staff_login(front.url, "anna", DEMO_PASSWORD, totp_code(deployment.env, "anna"))
+    await chat_through(deployment, session, "Mila")
 
-            # Public pages: the micro-cache serves the second visitor; staff and searches never.
-            assert https_get(f"{front.url}/parents/")[0] == 200
-            status, headers = https_get(f"{front.url}/parents/")
-            assert (status, headers.get("X-Cache-Status")) == (200, "HIT")
-            assert headers.get("Cache-Control") == "no-store"  # the browser still keeps nothing
-            assert "X-Accel-Expires" not in headers
-            assert https_get(f"{front.url}/help/?need=talk")[1].get("X-Cache-Status") == "BYPASS"
-            with_cookie = https_get(f"{front.url}/parents/", cookie=f"sessionid={session}")
-            assert with_cookie[1].get("X-Cache-Status") == "BYPASS"
+    # Public pages: the micro-cache serves the second visitor; staff and searches never.
+    assert https_get(f"{front.url}/parents/")[0] == 200
+    status, headers = https_get(f"{front.url}/parents/")
+    assert (status, headers.get("X-Cache-Status")) == (200, "HIT")
+    assert headers.get("Cache-Control") == "no-store"  # the browser still keeps nothing
+    assert "X-Accel-Expires" not in headers
+    assert https_get(f"{front.url}/help/?need=talk")[1].get("X-Cache-Status") == "BYPASS"
+    with_cookie = https_get(f"{front.url}/parents/", cookie=f"sessionid={session}")
+    assert with_cookie[1].get("X-Cache-Status") == "BYPASS"
+    # Static files come from collectstatic's directory, not from the data directory.
+    assert https_get(f"{front.url}/static/core/site.css")[0] == 200
+    a_server_log = deployment.pages[0].log_path
+    assert a_server_log is not None and a_server_log.parent == Path(
+        deployment.env["VANGNET_DATA_DIR"]
+    )
+    assert https_get(f"{front.url}/static/{a_server_log.name}")[0] == 404
 
-            # A burst from one client is slowed down with 429, not passed on.
-            statuses = [https_get(f"{front.url}/young-people/")[0] for _ in range(80)]
-            assert 429 in statuses and 200 in statuses
-            assert 500 not in statuses
-        finally:
-            front.stop()
-            a.stop()
-            b.stop()
-        logs = front.logs()
-        assert " GET 200 " in logs  # the access log is written ...
-        assert "127.0.0.1" not in logs.replace(
-            f"127.0.0.1:{front.https_port}", ""
-        )  # ... no address
-        assert "Mila" not in logs and "/ws/" not in logs
-        for server in (a, b):
-            assert "Traceback" not in server.log()
+    # A burst from one client is slowed down with 429, not passed on.
+    statuses = [https_get(f"{front.url}/young-people/")[0] for _ in range(80)]
+    assert 429 in statuses and 200 in statuses
+    assert 500 not in statuses
+
+    # The routing: with every page process down, the chat (its sockets and its pages) goes
+    # on, on its own process; a public page nginx has not cached has nobody to answer it.
+    for server in deployment.pages:
+        server.stop()
+    await chat_through(deployment, session, "Noor")
+    assert https_get(f"{front.url}/chat/")[0] == 200
+    assert https_get(f"{front.url}/staff/chat/", cookie=f"sessionid={session}")[0] == 200
+    assert https_get(f"{front.url}/privacy/")[0] == 502
+    # ... and the other way round: the chat's process down, the site is still served.
+    for server in deployment.chat:
+        server.stop()
+    for server in deployment.pages:
+        server.start()
+    assert https_get(f"{front.url}/privacy/")[0] == 200
+    assert https_get(f"{front.url}/chat/")[0] == 502
+
+    logs = front.logs()
+    assert " GET 200 " in logs  # the access log is written ...
+    assert "127.0.0.1" not in logs.replace(f"127.0.0.1:{front.https_port}", "")  # ... no address
+    assert "Mila" not in logs and "/ws/" not in logs
+    for server in deployment.servers:
+        assert "Traceback" not in server.log()

@@ -59,14 +59,65 @@ def test_a_changed_directory_entry_is_shown_at_once() -> None:
     assert "Een heel nieuwe naam voor de hulplijn" not in Client().get("/help/").content.decode()
 
 
-def test_searches_and_answers_are_never_cached(django_assert_num_queries: Any) -> None:
+def test_answers_are_never_cached_and_searches_never_stored_for_nginx() -> None:
     for _ in range(2):
-        with django_assert_num_queries(2):  # the services, their opening hours
-            response = Client().get("/help/?need=talk&postcode=8011AB")
+        response = Client().get("/help/?need=talk&postcode=8011AB")
         assert response.status_code == 200
-        assert "X-Accel-Expires" not in response
+        assert "X-Accel-Expires" not in response  # nginx would key it on the postcode
     answered = Client().post("/self-check/parents/", {})
     assert "X-Accel-Expires" not in answered
+
+
+def test_a_search_is_shared_per_region_and_never_carries_another_visitors_postcode(
+    django_assert_num_queries: Any,
+) -> None:
+    with django_assert_num_queries(2):  # the first search of Overijssel: services, hours
+        first = Client().get("/help/?need=talk&postcode=8011AB")
+    with django_assert_num_queries(0):  # another visitor in Overijssel: the shared page
+        second = Client().get("/help/?need=talk&postcode=8012 CD")
+    first_html, second_html = first.content.decode(), second.content.decode()
+    assert 'value="8011AB"' in first_html
+    assert 'value="8012 CD"' in second_html and "8011AB" not in second_html
+    assert "\x00" not in second_html  # every placeholder filled
+    assert first_html.replace("8011AB", "8012 CD") == second_html
+    assert not second.cookies
+
+
+def test_a_search_elsewhere_or_for_something_else_is_rendered_for_itself(
+    django_assert_num_queries: Any,
+) -> None:
+    Client().get("/help/?need=talk&postcode=8011AB")
+    for other in ("need=talk&postcode=1012AB", "need=care&postcode=8011AB", "need=talk"):
+        with django_assert_num_queries(2):
+            assert Client().get(f"/help/?{other}").status_code == 200
+
+
+def test_a_changed_directory_entry_shows_in_searches_at_once(
+    django_assert_num_queries: Any,
+) -> None:
+    search = "/help/?need=talk&postcode=8011AB"
+    Client().get(search)
+    entry = Organisation.objects.get(slug="vangnet-chat")
+    entry.name = "Vangnet, nu met een nieuwe naam"
+    entry.save()
+    with django_assert_num_queries(2):
+        html = Client().get(search).content.decode()
+    assert "Vangnet, nu met een nieuwe naam" in html
+    entry.active = False
+    entry.save()
+    assert "Vangnet, nu met een nieuwe naam" not in Client().get(search).content.decode()
+
+
+def test_a_search_with_cookies_is_rendered_for_itself_with_the_staff_note(
+    staff_client: Callable[..., tuple[Client, Any]],
+) -> None:
+    Organisation.objects.filter(slug="vangnet-chat").update(verification="unverified")
+    search = "/help/?need=talk&postcode=8011AB"
+    staff, _user = staff_client(Role.COUNSELLOR)
+    assert "shown to staff only" in staff.get("/en" + search).content.decode()
+    public = Client().get("/en" + search).content.decode()  # not the staff member's page
+    assert "Vangnet" in public and "shown to staff only" not in public
+    assert "shown to staff only" in staff.get("/en" + search).content.decode()
 
 
 def test_a_request_with_cookies_is_rendered_for_itself_and_never_stored(

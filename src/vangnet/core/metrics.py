@@ -35,6 +35,14 @@ PAGE_CACHE = Counter(
     ["result"],
     namespace=NAMESPACE,
 )
+SEARCH_CACHE = Counter(
+    "search_cache",
+    "Directory searches looked up in the shared rendering of their normalised search (need, "
+    "audience, region): hit, miss (rendered and stored), bypass (a request with cookies), "
+    "error (the cache unreachable).",
+    ["result"],
+    namespace=NAMESPACE,
+)
 BUSY_PAGES = Counter(
     "busy_pages",
     "Requests answered with the 'busy' page (503) because no database connection was free.",
@@ -129,6 +137,10 @@ def area_of(path: str) -> str:
 
 def page_cache(result: str) -> None:
     PAGE_CACHE.labels(result=result).inc()
+
+
+def search_cache(result: str) -> None:
+    SEARCH_CACHE.labels(result=result).inc()
 
 
 def busy_page_served() -> None:

@@ -15,6 +15,12 @@ not served. Entries also expire after VANGNET_PAGE_CACHE_SECONDS, which bounds h
 
 Behind nginx, a stored page also says `X-Accel-Expires` for nginx's micro-cache (see
 deploy/nginx-vangnet.conf); nginx keeps that header from the browser.
+
+Shared renderings (`shared_rendering`): a page that depends on a few choices but is otherwise
+the same for everyone (a directory search: need, audience, region) is rendered once per
+*normalised* choice, with placeholders where the visitor's own input is echoed (the postcode
+they typed), and those are filled in per request. The cache key never holds what the visitor
+typed, only the normalised variant; the same version number invalidates these entries.
 """
 
 from __future__ import annotations
@@ -22,13 +28,14 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 from vangnet.core import metrics
@@ -75,6 +82,60 @@ def cached_public_page(view: View) -> View:
     return wrapper
 
 
+def placeholder(name: str) -> str:
+    """Stands in a shared rendering for a value of the visitor's own; survives HTML escaping."""
+    return f"\x00{name}\x00"
+
+
+def shared_rendering(
+    request: HttpRequest,
+    *,
+    variant: str,
+    render: Callable[[Mapping[str, str]], HttpResponse],
+    own_values: Mapping[str, str],
+    timeout: int,
+) -> HttpResponse:
+    """`render(values)` once per `variant` (at most `timeout` seconds), shared by every visitor.
+
+    `variant` must be a normalised choice (never free text of the visitor): it is the cache
+    key. `render` is called with `placeholder(name)` for every name in `own_values`; each
+    answer gets the visitor's own values, escaped, in their place. A request with cookies (a
+    staff member) gets a page rendered for itself, as with `cached_public_page`.
+    """
+    if not _may_use_cache(request, allow_query=True):
+        metrics.search_cache("bypass")
+        return render(own_values)
+    key = f"pagecache:shared:{get_language()}:{request.path}:{variant}"
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception as error:  # Redis restarting: render, as without a cache
+        _cache_unreachable(error)
+        metrics.search_cache("error")
+        return render(own_values)
+    version = found.get(VERSION_KEY, 0)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        metrics.search_cache("hit")
+        return _filled(HttpResponse(entry[1], content_type=entry[2]), own_values)
+    response = render({name: placeholder(name) for name in own_values})
+    timeout = min(timeout, settings.VANGNET_PAGE_CACHE_SECONDS)
+    if _may_store(request, response) and timeout > 0:
+        metrics.search_cache("miss")
+        try:
+            cache.set(key, (version, response.content, response["Content-Type"]), timeout)
+        except Exception as error:
+            _cache_unreachable(error)
+    return _filled(response, own_values)
+
+
+def _filled(response: HttpResponse, values: Mapping[str, str]) -> HttpResponse:
+    content = response.content
+    for name, value in values.items():
+        content = content.replace(placeholder(name).encode(), escape(value).encode())
+    response.content = content
+    return response
+
+
 def invalidate_public_pages(**_signal: Any) -> None:
     """Make every cached page stale at once (a new version number)."""
     try:
@@ -98,12 +159,12 @@ def connect_invalidation() -> None:
     post_delete.connect(public_content_changed, dispatch_uid="vangnet.pagecache.delete")
 
 
-def _may_use_cache(request: HttpRequest) -> bool:
+def _may_use_cache(request: HttpRequest, *, allow_query: bool = False) -> bool:
     return (
         settings.VANGNET_PAGE_CACHE_SECONDS > 0
         and request.method in {"GET", "HEAD"}
         and not request.COOKIES
-        and not request.META.get("QUERY_STRING")
+        and (allow_query or not request.META.get("QUERY_STRING"))
     )
 
 

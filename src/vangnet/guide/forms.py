@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.guide.models import Audience
@@ -14,7 +15,8 @@ from vangnet.guide.selfcheck import THEME_LABELS, SelfCheck
 
 NOT_AN_OPTION = _("Choose one of the options in the list.")
 NOT_A_BOX = _("One of the answers could not be read. Tick only the boxes on this page.")
-MAX_BODY_BYTES = 16 * 1024  # the self-check sends a few short keys; anything bigger is not ours
+MAX_BODY_BYTES = 16 * 1024
+POSTCODE_MAX_LENGTH = 7  # the self-check sends a few short keys; anything bigger is not ours
 
 
 class DirectoryForm(forms.Form):
@@ -39,7 +41,7 @@ class DirectoryForm(forms.Form):
     postcode = forms.CharField(
         label=_("Or your postcode"),
         help_text=POSTCODE_HELP,
-        max_length=7,
+        max_length=POSTCODE_MAX_LENGTH,
         required=False,
         error_messages={"max_length": _("A postcode has at most 7 characters, like 1234 AB.")},
     )
@@ -57,6 +59,33 @@ class DirectoryForm(forms.Form):
         if self.cleaned_data.get("province"):
             return (self.cleaned_data["province"],)
         return tuple(provinces_for_postcode(self.cleaned_data.get("postcode", "")))
+
+    @classmethod
+    def variant_of(cls, query: QueryDict) -> str | None:
+        """A valid search, normalised: what its result depends on, never the postcode itself
+        (only the provinces it lies in); None when the form would refuse the search.
+
+        Worked out without building the form: its deep-copied fields cost more than serving
+        the shared page of the search (core/pagecache.py). A test holds it to the form's
+        own validation."""
+        chosen = []
+        for name in ("need", "audience", "province"):
+            value = query.get(name, "")
+            if value and value not in _CHOICE_VALUES[name]:
+                return None
+            chosen.append(value)
+        postcode = query.get("postcode", "").strip()
+        if len(postcode) > POSTCODE_MAX_LENGTH or (postcode and not POSTCODE_RE.match(postcode)):
+            return None
+        provinces = (chosen[2],) if chosen[2] else provinces_for_postcode(postcode)
+        return "|".join((*chosen, *provinces))
+
+
+_CHOICE_VALUES = {
+    name: frozenset(str(value) for value, _label in field.choices)  # type: ignore[attr-defined]
+    for name, field in DirectoryForm.base_fields.items()
+    if name != "postcode"
+}
 
 
 class SelfCheckForm(forms.Form):

@@ -117,3 +117,9 @@ def _days(first: int, last: int) -> str:
 
 def now() -> dt.datetime:
     return dt.datetime.now(tz=AMSTERDAM)
+
+
+def seconds_until_next_minute(moment: dt.datetime) -> int:
+    """Opening times are whole minutes: a status worked out now holds until the next minute
+    starts (at least 1 s, so that a page rendered at hh:mm:59.9 is still worth keeping)."""
+    return max(1, 60 - moment.second)

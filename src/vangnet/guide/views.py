@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vangnet.accounts.decorators import is_verified_staff
 from vangnet.core.dbpool import give_back_connection
-from vangnet.core.pagecache import cached_public_page
+from vangnet.core.pagecache import cached_public_page, shared_rendering
 from vangnet.guide import hours, selectors
 from vangnet.guide.forms import MAX_BODY_BYTES, NOT_A_BOX, DirectoryForm, SelfCheckForm
 from vangnet.guide.models import Audience
@@ -130,10 +130,29 @@ def self_check(request: HttpRequest, check: str) -> HttpResponse:
 @require_GET
 @cached_public_page
 def directory(request: HttpRequest) -> HttpResponse:
+    variant = DirectoryForm.variant_of(request.GET) if request.GET else None
+    if variant is None:  # the directory without a search, or a search to correct
+        return _directory_page(request, postcode=request.GET.get("postcode", ""))
+    # A valid search is rendered once per normalised search (need, audience, region; never
+    # the postcode) and shared; the postcode the visitor typed is filled in per request.
+    return shared_rendering(
+        request,
+        variant=variant,
+        render=lambda values: _directory_page(request, postcode=values["postcode"]),
+        own_values={"postcode": request.GET.get("postcode", "")},
+        timeout=hours.seconds_until_next_minute(hours.now()),
+    )
+
+
+def _directory_page(request: HttpRequest, *, postcode: str) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
     # Whether a directory entry was verified with the organisation is a note for staff
     # (who keep the directory); the public sees when the entry was last checked.
-    context: dict[str, object] = {"form": form, "staff_view": is_verified_staff(request)}
+    context: dict[str, object] = {
+        "form": form,
+        "postcode_value": postcode,
+        "staff_view": is_verified_staff(request),
+    }
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         provinces = form.provinces()
