@@ -1,6 +1,6 @@
 """Build the triage's learned layer from the development sets (deterministic).
 
-    .venv/bin/python bench/train_triage_model.py          # writes coding/codebooks/reading/triage-model.json
+    .venv/bin/python bench/train_triage_model.py    # -> coding/codebooks/reading/triage-model.json
 
 Training data: every `bench/data/triage_dev*.txt` — never a held-out set. The features are those
 of `vangnet.reading.triage_model.features` on the standard-spelled text the rules read. The
@@ -52,7 +52,9 @@ def _fit(docs: list[tuple[list[str], list[str]]], labels: np.ndarray, c: float) 
 
     word = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
     char = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=2)
-    matrix = hstack([word.fit_transform([d[0] for d in docs]), char.fit_transform([d[1] for d in docs])])
+    matrix = hstack(
+        [word.fit_transform([d[0] for d in docs]), char.fit_transform([d[1] for d in docs])]
+    )
     model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=0)
     model.fit(matrix.tocsr(), labels)
     return word, char, model
@@ -71,6 +73,20 @@ def _threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
     negatives = np.sort(probabilities[labels == 0])[::-1]
     allowed = int(np.floor(FLAG_BUDGET * len(negatives)))
     return float(negatives[allowed]) + 1e-6
+
+
+def _check_same_as_sklearn(data: dict, rows: list, expected: np.ndarray) -> None:
+    """The plain-Python scorer the package uses gives scikit-learn's probabilities."""
+    from vangnet.reading.text import normalise
+    from vangnet.reading.triage import rules
+    from vangnet.reading.triage_model import TriageModel
+
+    scorer = TriageModel.from_json(json.loads(json.dumps(data)))
+    speller = rules().speller
+    got = np.array([scorer.read(speller.rewrite(normalise(t)))[0] for _a, t in rows])
+    worst = float(np.abs(got - expected).max())
+    assert worst < 1e-3, f"package scorer differs from scikit-learn by {worst}"
+    print(f"package scorer = scikit-learn within {worst:.1e} on {len(rows)} messages")
 
 
 def main() -> None:
@@ -96,7 +112,10 @@ def main() -> None:
         flagged = out_of_fold >= threshold
         recall = float(flagged[labels == 1].mean())
         rate = float(flagged[labels == 0].mean())
-        print(f"C={c:<4} out-of-fold recall {recall:.3f} non-acute flagged {rate:.3f} t={threshold:.3f}")
+        print(
+            f"C={c:<4} out-of-fold recall {recall:.3f}, non-acute flagged {rate:.3f}, "
+            f"threshold {threshold:.3f}"
+        )
         if best is None or recall > best[0]:
             best = (recall, c, threshold)
     assert best is not None
@@ -127,9 +146,14 @@ def main() -> None:
         "words": table(word, 0),
         "chars": table(char, n_words),
     }
+    _check_same_as_sklearn(data, rows, _predict((word, char, model), docs))
     path = model_path()
-    path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"chose C={c}, threshold {threshold:.4f}; wrote {path} ({path.stat().st_size // 1024} KiB)")
+    path.write_text(
+        json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
+    print(
+        f"chose C={c}, threshold {threshold:.4f}; wrote {path} ({path.stat().st_size // 1024} KiB)"
+    )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 MODEL_NAME = "triage-model.json"
 _TOKEN = re.compile(r"[a-z0-9]+")
-MAX_REASONS = 3
+MAX_REASONS = 2
+PHRASE = 4
 
 
 @dataclass(frozen=True)
@@ -155,33 +156,28 @@ class TriageModel:
         return probability, _top_spans(found.tokens, dict(enumerate(per_token)))
 
 
-def _top_spans(tokens: tuple[tuple[int, int], ...], per_token: dict[int, float]) -> list[
-    tuple[int, int]
-]:
-    """The words with the largest positive contribution (at least half the largest), joined
-    into phrases where they are neighbours."""
-    positive = sorted(
-        ((w, i) for i, w in per_token.items() if w > 0), key=lambda item: (-item[0], item[1])
-    )
-    if not positive:
-        return []
-    best = positive[0][0]
-    chosen = sorted(i for w, i in positive[: MAX_REASONS * 2] if w >= best / 2)
-    spans: list[tuple[int, int]] = []
-    previous = -2
-    for index in chosen:
-        start, end = tokens[index]
-        if index == previous + 1 and spans:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-        previous = index
-    ranked = sorted(spans, key=lambda s: -max(per_token[i] for i in _inside(tokens, s)))
-    return sorted(ranked[:MAX_REASONS])
-
-
-def _inside(tokens: tuple[tuple[int, int], ...], span: tuple[int, int]) -> list[int]:
-    return [i for i, (s, e) in enumerate(tokens) if s >= span[0] and e <= span[1]]
+def _top_spans(
+    tokens: tuple[tuple[int, int], ...], per_token: dict[int, float]
+) -> list[tuple[int, int]]:
+    """The phrases of up to PHRASE words whose words contributed most to the flag: a single
+    word ("zit", "en") explains little to a counsellor, the words around it do. The best
+    phrase, and a second one that does not overlap it if it weighs at least half as much."""
+    windows: list[tuple[float, int, int]] = []
+    for first in range(len(tokens)):
+        total = 0.0
+        for last in range(first, min(first + PHRASE, len(tokens))):
+            total += per_token.get(last, 0.0)
+            windows.append((total, first, last))
+    windows.sort(key=lambda w: (-round(w[0], 9), w[2] - w[1], w[1]))
+    chosen: list[tuple[float, int, int]] = []
+    for window in windows:
+        if window[0] <= 0 or len(chosen) == MAX_REASONS:
+            break
+        if chosen and window[0] < chosen[0][0] / 2:
+            break
+        if all(window[2] < c[1] or window[1] > c[2] for c in chosen):
+            chosen.append(window)
+    return sorted((tokens[first][0], tokens[last][1]) for _w, first, last in chosen)
 
 
 def model_path() -> Path:
@@ -200,13 +196,14 @@ def _load(path: str, rules_version: str) -> Loaded:
         return Loaded(None, _("No triage model: acute danger is read by the word lists alone."))
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("format")
         model = TriageModel.from_json(data)
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
         log.warning("triage model unreadable: %s", type(error).__name__)
         return Loaded(
-            None, _("The triage model cannot be read: acute danger is read by the word lists alone.")
+            None,
+            _("The triage model cannot be read: acute danger is read by the word lists alone."),
         )
     if model.rules_version != rules_version:
         return Loaded(
