@@ -253,8 +253,8 @@ def _with_model(
     """The rules' score raised to the model's where the model says more, on the same scale:
     the model's threshold maps to the rules' threshold, so a message is acute when the rules
     OR the model flag it. The model's reasons are the words that contributed most."""
-    probability, spans = model.read(normal)
-    if not spans:  # no word of the message speaks for danger (emoji, unknown words): no flag
+    probability = model.probability(normal)
+    if probability is None:  # no word the model knows (emoji, unknown words): no flag
         return value, []
     if probability >= model.threshold:
         mapped = threshold + (1 - threshold) * (probability - model.threshold) / (
@@ -263,7 +263,10 @@ def _with_model(
     else:
         mapped = threshold * probability / model.threshold
     mapped = round(mapped, 3)
-    if mapped < threshold and mapped <= value:
+    if mapped < threshold or value >= threshold:  # no flag of the model's own to explain
+        return max(value, mapped), []
+    _probability, spans = model.read(normal)  # the words that raised the flag
+    if not spans:
         return value, []
     reasons = []
     for start, end in spans:

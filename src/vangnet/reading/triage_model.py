@@ -139,6 +139,22 @@ class TriageModel:
                 if name in shares:
                     yield shares[name], tokens
 
+    def probability(self, normal: Normalised) -> float | None:
+        """The probability that a message is acute (None: no word the model knows), without
+        the explanation: most messages are not flagged and need none."""
+        found = self.occurrences(normal.text)
+        logit = self.intercept
+        known = False
+        for block, table in ((found.words, self.words), (found.chars, self.chars)):
+            counts = Counter(name for name, _tokens in block)
+            if not counts:
+                continue
+            known = True
+            values = {f: (1.0 + math.log(c)) * table[f][0] for f, c in counts.items()}
+            norm = math.sqrt(sum(v * v for v in values.values()))
+            logit += sum(v * table[f][1] for f, v in values.items()) / norm
+        return _sigmoid(logit) if known else None
+
     def read(self, normal: Normalised) -> tuple[float, list[tuple[int, int]]]:
         """The probability that a message is acute, and the spans (into the normal form) of the
         words that raised it most."""
@@ -152,8 +168,11 @@ class TriageModel:
             else:
                 for index in tokens:
                     per_token[index] += share / len(tokens)
-        probability = 1.0 / (1.0 + math.exp(-max(min(logit, 30.0), -30.0)))
-        return probability, _top_spans(found.tokens, dict(enumerate(per_token)))
+        return _sigmoid(logit), _top_spans(found.tokens, dict(enumerate(per_token)))
+
+
+def _sigmoid(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 30.0), -30.0)))
 
 
 def _top_spans(
