@@ -11,7 +11,7 @@ from django.core import checks
 from django.core.management import call_command
 from django.utils import translation
 
-from vangnet.reading import triage_model
+from vangnet.reading import triage, triage_model
 from vangnet.reading.text import normalise
 from vangnet.reading.triage import rules, score
 
@@ -39,6 +39,14 @@ def test_the_shipped_model_loads_for_the_current_word_lists():
     assert loaded.model is not None
     assert loaded.model.rules_version == rules().version
     assert 0 < loaded.model.threshold < 1
+
+
+def test_feedback_can_tell_which_scorer_raised_a_flag(model_file):
+    assert triage.version() == rules().version  # model_file: no model in this test
+
+
+def test_the_version_says_when_the_model_is_in_use():
+    assert triage.version() == rules().version + "+model"
 
 
 def test_a_model_flag_shows_the_words_that_raised_it_as_spans_into_the_input():

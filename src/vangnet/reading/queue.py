@@ -70,7 +70,7 @@ def set_flag(*, conversation: Conversation, by: Any, acute: bool) -> None:
             score=locked.risk_score,
             acute_before=locked.risk_acute,
             acute_after=acute,
-            triage_version=triage.rules().version,
+            triage_version=triage.version(),
         )
         locked.risk_acute = acute
         locked.risk_phrase = (

@@ -138,6 +138,14 @@ def rules() -> TriageRules:
     return book
 
 
+def version() -> str:
+    """What scored a message, for counsellors' feedback: the word lists' version, with
+    "+model" while the learned layer is in use (its file records that same version)."""
+    book = rules()
+    in_use = triage_model.loaded(book.version).model is not None
+    return f"{book.version}+model" if in_use else book.version
+
+
 def _mask(norm: str, pattern: re.Pattern[str]) -> str:
     """Blank out figures of speech, keeping every other character where it was."""
     pieces, position = [], 0
