@@ -149,3 +149,9 @@ def test_the_triage_command_keeps_its_format_with_the_model():
     for reason in line["reasons"]:
         assert set(reason) == {"start", "end", "text"}
         assert MODEL_ONLY[reason["start"] : reason["end"]] == reason["text"]
+
+
+def test_the_shipped_model_was_trained_on_development_sets_only():
+    data = json.loads(triage_model.model_path().read_text(encoding="utf-8"))
+    assert data["trained_on"] and all(name.startswith("dev") for name in data["trained_on"])
+    assert data["rules_version"] == rules().version
