@@ -8,7 +8,10 @@ were written before tuning and are never used to change a rule (report them, do 
 Triage has a second development set, `triage_dev_b.txt` (the first round's held-out set, whose
 errors have been seen), and a fresh held-out set written on 2026-12-01 before that round's rule
 changes. `--file FILE` evaluates triage on any JSON-lines file of `{"text", "acute"}` rows, e.g.
-the counsellors' flag changes exported by `vangnet export-triage-feedback`.
+the counsellors' flag changes exported by `vangnet export-triage-feedback`. `triage_heldout_2.txt`
+is a second fresh held-out set, written before the triage's learned layer was built; it is
+read only when asked (`--split heldout_2`), and only its totals are reported. `--rules-only`
+scores triage with the word lists alone (without the learned layer).
 Triage: recall of acute, share of non-acute flagged, p50/p99 ms per message on one core.
 Times are CPU time of this process (time.process_time): on a machine shared with other work,
 wall-clock time measures the neighbours as much as the code.
@@ -72,8 +75,12 @@ def load_triage_jsonl(path: Path) -> list[tuple[bool, str]]:
     return rows
 
 
-def eval_triage(split: str, show_errors: bool) -> dict[str, float]:
-    from vangnet.reading.triage import score
+def eval_triage(split: str, show_errors: bool, rules_only: bool = False) -> dict[str, float]:
+    from functools import partial
+
+    from vangnet.reading import triage
+
+    score = partial(triage.score, with_model=not rules_only)
 
     rows = load_triage(split)
     for _acute, text in rows[:20]:  # warm up the compiled patterns
@@ -229,6 +236,7 @@ def _shown(figures: dict[str, float]) -> str:
     )
 
 
+SPLITS = ["dev", "dev_b", "dev_c", "dev_d", "dev_e", "heldout"]
 FEATURES = {"triage": eval_triage, "suggest": eval_suggestions, "deidentify": eval_deidentify}
 
 
@@ -236,7 +244,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feature", choices=sorted(FEATURES), action="append")
     parser.add_argument(
-        "--split", choices=["dev", "dev_b", "dev_c", "dev_d", "dev_e", "heldout"], action="append"
+        "--split",
+        choices=[*SPLITS, "heldout_2"],
+        action="append",
+        help="default: all but heldout_2 (triage's second fresh held-out set; totals only)",
+    )
+    parser.add_argument(
+        "--rules-only", action="store_true", help="triage: the word lists without the model"
     )
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument(
@@ -245,14 +259,17 @@ def main() -> None:
     args = parser.parse_args()
     _setup()
     if args.file is not None:
-        figures = eval_triage(str(args.file.resolve()), args.show_errors)
+        figures = eval_triage(str(args.file.resolve()), args.show_errors, args.rules_only)
         print("triage      " + args.file.name + " " + _shown(figures))
         return
     for feature in args.feature or list(FEATURES):
-        for split in args.split or ["dev", "dev_b", "dev_c", "dev_d", "dev_e", "heldout"]:
-            if split in ("dev_b", "dev_c", "dev_d", "dev_e") and feature != "triage":
+        for split in args.split or SPLITS:
+            if split in ("dev_b", "dev_c", "dev_d", "dev_e", "heldout_2") and feature != "triage":
                 continue
-            figures = FEATURES[feature](split, args.show_errors)
+            if feature == "triage":
+                figures = eval_triage(split, args.show_errors, args.rules_only)
+            else:
+                figures = FEATURES[feature](split, args.show_errors)
             print(f"{feature:<11} {split:<8} {_shown(figures)}")
             sys.stdout.flush()
 

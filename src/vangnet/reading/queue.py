@@ -73,7 +73,7 @@ def set_flag(*, conversation: Conversation, by: User, acute: bool) -> None:
             score=locked.risk_score,
             acute_before=locked.risk_acute,
             acute_after=acute,
-            triage_version=triage.rules().version,
+            triage_version=triage.version(),
         )
         locked.risk_acute = acute
         locked.risk_phrase = (

@@ -269,7 +269,9 @@ def _acute(reader: _Reader, rules: SuggestionRules) -> tuple[str, float, list[Ev
         if turn.speaker != VISITOR:
             continue
         visitor_turns += 1
-        result = triage.score(turn.text)
+        # The word lists alone: the learned layer trades precision for recall in the queue
+        # (first messages), and a coding suggestion over every turn needs the precision.
+        result = triage.score(turn.text, with_model=False)
         if result.acute:
             return "yes", result.score, [Evidence(index, r.start, r.end) for r in result.reasons]
     if visitor_turns >= int(rules.acute["min_visitor_turns"]):

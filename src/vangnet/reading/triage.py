@@ -1,8 +1,10 @@
 """Acute danger in a chat's first message: a score, a yes/no, and the words that raised it.
 
-Rules, not a model: every flag can be explained by the phrase that raised it, and the word lists
-(`coding/codebooks/reading/triage.json`) can be read and corrected by counsellors. The scorer is
-a tool for the queue, never a decision: nobody is refused, a counsellor can raise or lower a flag.
+Rules first: every flag can be explained by the phrase that raised it, and the word lists
+(`coding/codebooks/reading/triage.json`) can be read and corrected by counsellors. Beside them
+a small learned layer (`triage_model.py`) flags what the lists have no cue for, and shows the
+words that weighed most. The scorer is a tool for the queue, never a decision: nobody is
+refused, a counsellor can raise or lower a flag.
 
 The message's spelling is made standard first (`spelling.py`: chat abbreviations, typos of cue
 words), then cues are matched on word order within a clause and weighed by what surrounds them
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from vangnet.reading import wordlists
+from vangnet.reading import triage_model, wordlists
 from vangnet.reading.patterns import compile_any, compile_pattern, find_words, required_strings
 from vangnet.reading.spelling import Speller, load_lexicon
 from vangnet.reading.text import Normalised, normalise
@@ -127,10 +129,21 @@ class TriageRules:
 
 @cache
 def rules() -> TriageRules:
-    """The compiled word lists and the spelling lexicon: loaded once per process, at start-up
+    """The compiled word lists, the spelling lexicon and the learned layer: loaded once per
+    process, at start-up
     (`asgi.py`, `prepare-reading`), because the triage sits in the path of starting a chat."""
     load_lexicon()
-    return TriageRules(wordlists.load("triage.json"))
+    book = TriageRules(wordlists.load("triage.json"))
+    triage_model.loaded(book.version)  # the learned layer too (or the notice that it is off)
+    return book
+
+
+def version() -> str:
+    """What scored a message, for counsellors' feedback: the word lists' version, with
+    "+model" while the learned layer is in use (its file records that same version)."""
+    book = rules()
+    in_use = triage_model.loaded(book.version).model is not None
+    return f"{book.version}+model" if in_use else book.version
 
 
 def _mask(norm: str, pattern: re.Pattern[str]) -> str:
@@ -194,8 +207,10 @@ def _factor(
     return factor
 
 
-def score(text: str, prechat: str | None = None) -> TriageResult:
-    """Score one message (and the optional answer to "Ben je nu in gevaar?")."""
+def score(text: str, prechat: str | None = None, *, with_model: bool = True) -> TriageResult:
+    """Score one message (and the optional answer to "Ben je nu in gevaar?"): the word lists,
+    and beside them the learned layer (`triage_model.py`) unless `with_model` is False or its
+    file is missing or stale."""
     book = rules()
     text = text[:MAX_CHARS]
     normal: Normalised = book.speller.rewrite(normalise(text))
@@ -231,5 +246,38 @@ def score(text: str, prechat: str | None = None) -> TriageResult:
     for weight in weights:
         remaining *= 1.0 - min(weight, 0.99)
     value = round(1.0 - remaining, 3)
-    shown = tuple(sorted((r for r in best.values() if r.weight >= 0.2), key=lambda r: r.start))
-    return TriageResult(acute=value >= book.threshold, score=value, reasons=shown, prechat=answer)
+    shown = [r for r in best.values() if r.weight >= 0.2]
+    if with_model and text.strip() and (model := triage_model.loaded(book.version).model):
+        value, flagged = _with_model(model, normal, text, value, book.threshold)
+        if value >= book.threshold and not any(r.weight >= book.threshold for r in shown):
+            shown.extend(flagged)
+    ordered = tuple(sorted(shown, key=lambda r: r.start))
+    return TriageResult(acute=value >= book.threshold, score=value, reasons=ordered, prechat=answer)
+
+
+def _with_model(
+    model: triage_model.TriageModel, normal: Normalised, text: str, value: float, threshold: float
+) -> tuple[float, list[Reason]]:
+    """The rules' score raised to the model's where the model says more, on the same scale:
+    the model's threshold maps to the rules' threshold, so a message is acute when the rules
+    OR the model flag it. The model's reasons are the words that contributed most."""
+    probability = model.probability(normal)
+    if probability is None:  # no word the model knows (emoji, unknown words): no flag
+        return value, []
+    if probability >= model.threshold:
+        mapped = threshold + (1 - threshold) * (probability - model.threshold) / (
+            1 - model.threshold
+        )
+    else:
+        mapped = threshold * probability / model.threshold
+    mapped = round(mapped, 3)
+    if mapped < threshold or value >= threshold:  # no flag of the model's own to explain
+        return max(value, mapped), []
+    _probability, spans = model.read(normal)  # the words that raised the flag
+    if not spans:
+        return value, []
+    reasons = []
+    for start, end in spans:
+        o_start, o_end = normal.span(start, end)
+        reasons.append(Reason(o_start, o_end, text[o_start:o_end], "model", mapped))
+    return max(value, mapped), reasons

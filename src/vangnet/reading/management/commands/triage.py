@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from vangnet.coding import codebook
-from vangnet.reading import triage
+from vangnet.reading import triage, triage_model
 from vangnet.reading.jsonlines import LineError, require_id, require_text
 from vangnet.reading.management.commands._jsonl_command import JsonLinesCommand
 
@@ -18,6 +18,8 @@ class Command(JsonLinesCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         roles = codebook.current().question("role").code_names
+        if problem := triage_model.model_problem():
+            self.stderr.write(problem)
 
         def one(item: dict[str, Any]) -> dict[str, Any]:
             ident = require_id(item)
