@@ -13,6 +13,7 @@ from asgiref.sync import sync_to_async
 from django.db import OperationalError
 
 from vangnet.chat import messages, services
+from vangnet.chat import store as chat_store
 from vangnet.chat.models import Conversation, Message
 from vangnet.realtime.writer import BatchWriter
 
@@ -20,7 +21,7 @@ from vangnet.realtime.writer import BatchWriter
 async def test_items_waiting_together_are_stored_in_one_batch_and_answered_in_order() -> None:
     batches: list[list[int]] = []
 
-    def store(batch: list[int]) -> list[int | Exception]:
+    async def store(batch: list[int]) -> list[int | Exception]:
         batches.append(batch)
         return [item * 10 for item in batch]
 
@@ -34,7 +35,7 @@ async def test_items_waiting_together_are_stored_in_one_batch_and_answered_in_or
 async def test_a_batch_is_never_larger_than_its_maximum() -> None:
     sizes: list[int] = []
 
-    def store(batch: list[int]) -> list[int | Exception]:
+    async def store(batch: list[int]) -> list[int | Exception]:
         sizes.append(len(batch))
         return list(batch)
 
@@ -46,7 +47,7 @@ async def test_a_batch_is_never_larger_than_its_maximum() -> None:
 async def test_a_refused_item_fails_alone_and_a_failed_batch_fails_every_item() -> None:
     failing = True
 
-    def store(batch: list[int]) -> list[int | Exception]:
+    async def store(batch: list[int]) -> list[int | Exception]:
         if failing and 99 in batch:
             raise OperationalError("the database went away")
         return [ValueError("odd") if item % 2 else item for item in batch]
@@ -60,7 +61,7 @@ async def test_a_refused_item_fails_alone_and_a_failed_batch_fails_every_item() 
     assert await writer.submit(98) == 98  # the writer goes on
 
 
-# --- with the chat's store, on the pass's database ------------------------------------------
+# --- with the chat's store function, on the pass's database (its path for that database) -----
 
 
 def open_conversations(count: int) -> list[Conversation]:
@@ -89,9 +90,9 @@ async def test_chat_messages_are_numbered_per_conversation_and_committed_before_
     chats = await sync_to_async(open_conversations)(3)
     batches: list[int] = []
 
-    def store(batch: list[messages.NewMessage]) -> list[services.Outcome | Exception]:
+    async def store(batch: list[messages.NewMessage]) -> list[services.Outcome | Exception]:
         batches.append(len(batch))
-        return list(messages.store(batch))
+        return list(await chat_store.store_batch(batch))
 
     writer: BatchWriter[messages.NewMessage, services.Outcome] = BatchWriter(store)
     items = [visitor(chat, f"{chat.pk}-{n}", f"text {n}") for n in range(10) for chat in chats]
@@ -112,7 +113,7 @@ async def test_chat_messages_are_numbered_per_conversation_and_committed_before_
 @pytest.mark.django_db(transaction=True)
 async def test_a_resend_is_stored_once_and_answers_with_the_stored_message() -> None:
     (chat,) = await sync_to_async(open_conversations)(1)
-    writer: BatchWriter[messages.NewMessage, services.Outcome] = BatchWriter(messages.store)
+    writer: BatchWriter[messages.NewMessage, services.Outcome] = BatchWriter(chat_store.store_batch)
     first = await writer.submit(visitor(chat, "a", "hello"))
     # The same id again, in a batch with new messages: only the resend is recognised.
     again, new = await asyncio.gather(
@@ -131,7 +132,7 @@ async def test_a_message_to_an_ended_chat_is_refused_alone() -> None:
     await sync_to_async(Conversation.objects.filter(pk=ended.pk).update)(
         status=Conversation.Status.ENDED
     )
-    writer: BatchWriter[messages.NewMessage, services.Outcome] = BatchWriter(messages.store)
+    writer: BatchWriter[messages.NewMessage, services.Outcome] = BatchWriter(chat_store.store_batch)
     refused, posted = await asyncio.gather(
         writer.submit(visitor(ended, "x", "too late")),
         writer.submit(visitor(open_chat, "y", "in time")),

@@ -10,10 +10,17 @@ On PostgreSQL both are one statement per message and a batch goes in one pipelin
 on SQLite (in-process, no round trips) they are two statements. A resend of a stored client id
 breaks the batch on the unique constraint: then each message is stored on its own, and the
 resend answers with the stored message (created=False), its number unused.
+
+`store` is synchronous (Django's connection, in the caller's transaction). `store_pipelined`
+is PostgreSQL's hot path for the sockets' batches: the same rows and views, sent on an async
+psycopg connection from the event loop; a thread there waited for the GIL at every step of
+the pipeline while the loop was busy. Anything out of the ordinary in it (a data key not yet
+loaded, a refused sender, a resend) is handed to `store` (the caller's `alone`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,38 +78,91 @@ def _store_alone(message: NewMessage) -> Outcome | ChatError:
 def _store_together(batch: list[NewMessage]) -> list[Outcome | ChatError]:
     now = timezone.now()
     results: list[Outcome | ChatError | None] = [None] * len(batch)
-    # One lock order for every batch (by conversation): concurrent batches cannot deadlock.
-    order = sorted(range(len(batch)), key=lambda i: batch[i].conversation.pk)
     allowed = []
-    for i in order:
+    for i in _lock_order(batch):
         if batch[i].sender == Message.Sender.COUNSELLOR and batch[i].author is None:
             results[i] = _not_yours()
         else:
             allowed.append(i)
-    sequences = _number_and_insert([batch[i] for i in allowed], now)
+    rows = _rows([batch[i] for i in allowed], now)
+    sequences = _postgresql(rows) if connection.vendor == "postgresql" else _one_by_one(rows)
     for i, sequence in zip(allowed, sequences, strict=True):
         message = batch[i]
-        if sequence is None:
+        if sequence is not None:
+            results[i] = _posted(message, sequence, now)
+        else:
             results[i] = _stored(message) or _refusal(message)
-            continue
-        view = stored_view(
-            public_id=str(message.conversation.public_id),
-            seq=sequence,
-            sender=message.sender,
-            text=message.text,
-            at=now,
-            client_msg_id=message.client_msg_id,
-            author=message.author,
-            system=message.system_code,
-        )
-        results[i] = message_posted(message.conversation, view)
     return [result for result in results if result is not None]
 
 
-def _number_and_insert(batch: list[NewMessage], now: Any) -> list[int | None]:
-    """The sequence number of each stored message; None where this sender may not post."""
-    if not batch:
-        return []
+async def store_pipelined(
+    db: Any,
+    batch: list[NewMessage],
+    alone: Callable[[list[NewMessage]], Awaitable[list[Outcome | ChatError]]],
+) -> list[Outcome | ChatError]:
+    """`store` for PostgreSQL on `db`, a psycopg AsyncConnection (autocommit off): the batch
+    in one transaction, one pipelined round trip. What this cannot answer goes to `alone`."""
+    import psycopg
+
+    if not all(_ordinary(message) for message in batch):
+        return await alone(batch)
+    now = timezone.now()
+    order = _lock_order(batch)
+    rows = _rows([batch[i] for i in order], now)
+    sequences: list[int | None] = []
+    try:
+        async with db.transaction():
+            cursor = db.cursor()
+            await cursor.executemany(_numbered_insert_sql(), rows, returning=True)
+            for _ in rows:
+                row = await cursor.fetchone()
+                sequences.append(int(row[0]) if row else None)
+                cursor.nextset()
+    except psycopg.IntegrityError:
+        return await alone(batch)  # a resend in the batch: each on its own
+    results: list[Outcome | ChatError | None] = [None] * len(batch)
+    refused = []
+    for i, sequence in zip(order, sequences, strict=True):
+        if sequence is None:
+            refused.append(i)
+        else:
+            results[i] = _posted(batch[i], sequence, now)
+    if refused:
+        answers = await alone([batch[i] for i in refused])
+        for i, answer in zip(refused, answers, strict=True):
+            results[i] = answer
+    return [result for result in results if result is not None]
+
+
+def _ordinary(message: NewMessage) -> bool:
+    """Storable without the ORM: an author where one is needed, the chat's key loaded."""
+    if message.sender == Message.Sender.COUNSELLOR and message.author is None:
+        return False
+    return envelope.key_is_cached(envelope.holder_name(message.conversation))
+
+
+def _lock_order(batch: list[NewMessage]) -> list[int]:
+    """One lock order for every batch (by conversation): concurrent batches cannot deadlock."""
+    return sorted(range(len(batch)), key=lambda i: batch[i].conversation.pk)
+
+
+def _posted(message: NewMessage, sequence: int, now: Any) -> Outcome:
+    view = stored_view(
+        public_id=str(message.conversation.public_id),
+        seq=sequence,
+        sender=message.sender,
+        text=message.text,
+        at=now,
+        client_msg_id=message.client_msg_id,
+        author=message.author,
+        system=message.system_code,
+    )
+    return message_posted(message.conversation, view)
+
+
+def _rows(batch: list[NewMessage], now: Any) -> list[tuple[Any, ...]]:
+    """Per message the numbering statement's parameters, then the insert's (sequence left
+    out: the numbering gives it)."""
     db = connection
     at = db.ops.adapt_datetimefield_value(now)
     rows = []
@@ -116,22 +176,25 @@ def _number_and_insert(batch: list[NewMessage], now: Any) -> list[int | None]:
         numbering = sequence_update_params(
             message.conversation.pk, message.sender, author_pk, now, db
         )
-        insert = (
-            message.conversation.pk,
-            message.sender,
-            author_pk,
-            message.client_msg_id,
-            str(body),
-            message.system_code,
-            at,
+        rows.append(
+            (
+                *numbering,
+                message.conversation.pk,
+                message.sender,
+                author_pk,
+                message.client_msg_id,
+                str(body),
+                message.system_code,
+                at,
+            )
         )
-        rows.append((numbering, insert))
-    if db.vendor == "postgresql":
-        return _postgresql(rows)
-    return _one_by_one(rows)
+    return rows
 
 
-def _postgresql(rows: list[tuple[list[Any], tuple[Any, ...]]]) -> list[int | None]:
+_NUMBERING_PARAMS = 5  # the length of sequence_update_params
+
+
+def _postgresql(rows: list[tuple[Any, ...]]) -> list[int | None]:
     """One statement per message, the batch in one pipelined round trip."""
     import psycopg
 
@@ -139,11 +202,7 @@ def _postgresql(rows: list[tuple[list[Any], tuple[Any, ...]]]) -> list[int | Non
     sequences: list[int | None] = []
     # Django's error classes (IntegrityError for a resend), as from its own cursors.
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.executemany(
-            _numbered_insert_sql(),
-            [(*numbering, *insert) for numbering, insert in rows],
-            returning=True,
-        )
+        cursor.executemany(_numbered_insert_sql(), rows, returning=True)
         for _ in rows:
             row = cursor.fetchone()
             sequences.append(int(row[0]) if row else None)
@@ -151,16 +210,17 @@ def _postgresql(rows: list[tuple[list[Any], tuple[Any, ...]]]) -> list[int | Non
     return sequences
 
 
-def _one_by_one(rows: list[tuple[list[Any], tuple[Any, ...]]]) -> list[int | None]:
+def _one_by_one(rows: list[tuple[Any, ...]]) -> list[int | None]:
     sequences: list[int | None] = []
     with connection.cursor() as cursor:
-        for numbering, insert in rows:
-            cursor.execute(sequence_update_sql(connection), numbering)
-            row = cursor.fetchone()
-            if row is None:
+        for row in rows:
+            cursor.execute(sequence_update_sql(connection), row[:_NUMBERING_PARAMS])
+            numbered = cursor.fetchone()
+            if numbered is None:
                 sequences.append(None)
                 continue
-            sequence = int(row[0])
+            sequence = int(numbered[0])
+            insert = row[_NUMBERING_PARAMS:]
             cursor.execute(_insert_sql(), (insert[0], sequence, *insert[1:]))
             sequences.append(sequence)
     return sequences

@@ -2,25 +2,30 @@
 
 `post_message` is what the consumers call. The messages of all sockets of the process go to
 one writer (vangnet.realtime.writer) that stores whatever is waiting as one transaction with
-`chat.messages.store`, the one place that numbers, stores and views a message, on PostgreSQL
-and on SQLite alike. While the database is away a message waits and tries again (bounded);
-past a set depth of messages being stored the chat tells new visitors it is very busy.
+chat/messages.py, the one place that numbers, stores and views a message: on PostgreSQL with
+`store_pipelined` on a connection of the writer's own, from the event loop; on SQLite (and for
+anything out of the ordinary) with `store` in the writer's database thread. While the database
+is away a message waits and tries again (bounded); past a set depth of messages being stored
+the chat tells new visitors it is very busy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 from typing import Any
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from vangnet.chat import messages, services
 from vangnet.chat.models import Conversation
 from vangnet.chat.outage import DatabaseUnavailable, database, is_outage
 from vangnet.core import metrics
-from vangnet.realtime.writer import writer_for
+from vangnet.core.aio import stop_if_cancelled
+from vangnet.realtime.writer import BatchWriter, DatabaseThread, per_event_loop
 
 BATCH_MAX = 200
 # While the database is away, a message tries again after this, doubling up to the maximum.
@@ -68,7 +73,7 @@ async def _store_with_retries(new: messages.NewMessage) -> services.Outcome:
     deadline = loop.time() + settings.VANGNET_CHAT_STORE_WAIT_SECONDS
     delay = RETRY_FIRST_SECONDS
     retried = False
-    writer = writer_for(_store_batch, max_batch=BATCH_MAX)
+    writer = per_event_loop("chat-writer", lambda: BatchWriter(store_batch, max_batch=BATCH_MAX))
     while True:
         try:
             result = await writer.submit(new)
@@ -90,18 +95,60 @@ async def _store_with_retries(new: messages.NewMessage) -> services.Outcome:
         return result
 
 
-def _store_batch(
+async def store_batch(
     batch: list[messages.NewMessage],
-) -> list[services.Outcome | services.ChatError | Exception]:
-    """In the writer's thread: one transaction for the batch; an outage fails all of it."""
+) -> list[services.Outcome | services.ChatError]:
+    """One transaction for the batch; an outage fails all of it."""
     started = timezone.now()
-    results: list[services.Outcome | services.ChatError | Exception] = list(messages.store(batch))
-    metrics.batch_written(
-        [
-            result.message.sender
-            for result in results
-            if isinstance(result, services.Outcome) and result.created and result.message
-        ],
-        started,
-    )
+    if _on_postgresql():
+        results = await _postgresql().store(batch)
+    else:
+        results = await _alone(batch)
+    stored = [r for r in results if isinstance(r, services.Outcome) and r.created]
+    metrics.batch_written([r.message.sender for r in stored if r.message], started)
     return results
+
+
+async def _alone(batch: list[messages.NewMessage]) -> list[services.Outcome | services.ChatError]:
+    thread = per_event_loop("chat-writer-thread", lambda: DatabaseThread("chat-write"))
+    return await thread.run(messages.store, batch)
+
+
+class _PostgresWriter:
+    """The writer's own psycopg connection (autocommit off), made on first use and again
+    after the database went away."""
+
+    def __init__(self) -> None:
+        self.db: Any = None
+
+    async def store(
+        self, batch: list[messages.NewMessage]
+    ) -> list[services.Outcome | services.ChatError]:
+        import psycopg
+
+        try:
+            if self.db is None or self.db.closed:
+                self.db = await psycopg.AsyncConnection.connect(**_connection_params())
+            return await messages.store_pipelined(self.db, batch, _alone)
+        except Exception as exc:
+            stop_if_cancelled()
+            if is_outage(exc) and self.db is not None:
+                await self.db.close()  # a new connection for the next batch
+                self.db = None
+            raise
+
+
+def _postgresql() -> _PostgresWriter:
+    return per_event_loop("chat-writer-postgresql", _PostgresWriter)
+
+
+@functools.cache
+def _on_postgresql() -> bool:
+    return bool(connections[DEFAULT_DB_ALIAS].vendor == "postgresql")
+
+
+def _connection_params() -> dict[str, Any]:
+    params = dict(connections[DEFAULT_DB_ALIAS].get_connection_params())
+    for django_only in ("cursor_factory", "context", "prepare_threshold"):
+        params.pop(django_only, None)
+    return params | {"autocommit": False}

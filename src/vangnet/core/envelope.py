@@ -151,6 +151,11 @@ def key_for(name: str) -> tuple[int, Fernet]:
     return row.pk, fernet
 
 
+def key_is_cached(name: str) -> bool:
+    """Sealing for this holder needs no database (the chat's writer, in the event loop)."""
+    return name in _cache
+
+
 def _key_by_id(key_id: int, *, fresh: bool = False) -> Fernet:
     """The key to open a value. Cached at once, also inside a transaction: a cached key that
     turns out stale (its row rolled back and the number reused) fails to decrypt and is

@@ -90,7 +90,11 @@ class Socket:
     async def send_frame(self, text: str) -> None:
         if self.closing:
             return  # nothing goes out after the close frame
-        await self._send({"type": "websocket.send", "text": text})
+        try:
+            await self._send({"type": "websocket.send", "text": text})
+        except OSError:
+            # The client has gone (uvicorn's ClientDisconnected): the disconnect is on its way.
+            self.closing = True
 
     async def send_json(self, content: Any) -> None:
         await self.send_frame(json.dumps(content))
