@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
 
@@ -32,6 +33,9 @@ from vangnet.realtime.ordering import OrderingBuffer
 from vangnet.realtime.socket import Socket
 
 logger = logging.getLogger(__name__)
+
+# What the ordering buffer holds: messages read from the database, and live ones as encoded.
+Outgoing = services.MessageView | services.EncodedMessage
 
 CLOSE_SESSION_ENDED = 4401  # the staff login ended (logout, timeout, deactivated): log in again
 CLOSE_FORBIDDEN = 4403
@@ -67,7 +71,7 @@ class ChatSocket(Socket):
     async def connect(self) -> None:
         self.use_language(self.language)
         # Per conversation (pk): the last sequence sent, and messages that arrived early.
-        self.order: OrderingBuffer[services.MessageView] = OrderingBuffer()
+        self.order: OrderingBuffer[Outgoing] = OrderingBuffer()
         self.gap_fills: dict[int, asyncio.Task[None]] = {}
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
         self.presence = presence()  # also takes absent counsellors off duty
@@ -158,17 +162,16 @@ class ChatSocket(Socket):
         for group, event in outcome.events:
             hub().publish(group, event)
 
-    async def send_messages(self, conversation_pk: int, views: list[services.MessageView]) -> None:
+    async def send_messages(self, conversation_pk: int, messages: Sequence[Outgoing]) -> None:
         """Send messages in order, each once, whatever mix of catch-up and live events."""
-        for view in self.order.add(conversation_pk, views):
-            await self.send_json(view.frame())
+        for message in self.order.add(conversation_pk, messages):
+            await self.send_frame(message.encoded())
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        view = services.MessageView(**event["message"])
-        pk = await self.conversation_pk_of(view.conversation)
+        pk = await self.conversation_pk_of(event["conversation"])
         if pk is None:
             return
-        await self.send_messages(pk, [view])
+        await self.send_messages(pk, [services.EncodedMessage(event["seq"], event["frame"])])
         if self.order.has_gap(pk) and pk not in self.gap_fills:
             # It overtook one we have not sent: messages stored in concurrent batches may be
             # published out of order. Hold it a moment for the missing one, then read the gap
