@@ -132,8 +132,9 @@ async def test_after_a_broken_subscription_every_socket_is_told_to_catch_up(two_
     remote = there.open()
     await there.join("room", remote)
     bridge = there.bridge
-    assert bridge is not None and bridge.pubsub is not None
-    await bridge.pubsub.connection.disconnect()  # what a Redis restart does to the subscriber
+    assert bridge is not None and bridge.subscriber is not None
+    assert bridge.subscriber.transport is not None
+    bridge.subscriber.transport.abort()  # what a Redis restart does to the subscriber
     assert await next_event(remote, timeout=10) == RESYNC
     here.publish("room", {"type": "note"})  # and it is subscribed again
     assert await next_event(remote) == {"type": "note"}

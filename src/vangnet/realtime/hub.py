@@ -23,9 +23,11 @@ import logging
 import time
 import uuid
 from collections import deque
+from itertools import islice
 from typing import Any
 
 from vangnet.core.aio import stop_if_cancelled
+from vangnet.realtime import resp
 
 logger = logging.getLogger(__name__)
 
@@ -152,22 +154,27 @@ def _encode(event: dict[str, Any]) -> bytes:
 
 
 class _RedisBridge:
-    """One connection publishing in pipelined batches, one connection subscribed."""
+    """One connection publishing in pipelined batches, one connection subscribed; both with
+    the hub's own lean Redis protocol (realtime/resp.py)."""
 
     def __init__(self, url: str, prefix: str, hub: Hub) -> None:
         self.url = url
         self.hub = hub
         self.loop: asyncio.AbstractEventLoop | None = None
+        # Events for Redis, oldest first; the first `written` of them are on their way and
+        # leave the outbox when Redis answers (after a broken connection they are sent again).
         self.outbox: deque[tuple[str, bytes]] = deque()
+        self.written = 0
         self.wake = asyncio.Event()
         self.subscribed: set[str] = set()
         self.confirming: dict[str, asyncio.Future[None]] = {}
         self.tasks: list[asyncio.Task[None]] = []
-        self.pubsub: Any = None
+        self.subscriber: resp.RespConnection | None = None
         self.resync_once_confirmed: set[str] = set()
         self.group_prefix = f"{prefix}:g:"
         self.group_prefix_bytes = self.group_prefix.encode()
         self.origin = hub.process.encode()
+        self.idle_channel = f"{self.group_prefix}~{hub.process}"  # keeps the subscriber open
 
     def group_channel(self, group: str) -> str:
         return f"{self.group_prefix}{group}"
@@ -188,44 +195,51 @@ class _RedisBridge:
 
     def publish(self, channel: str, data: bytes) -> None:
         self.start()
-        if len(self.outbox) >= OUTBOX_LIMIT:
+        if len(self.outbox) >= OUTBOX_LIMIT and self.written == 0:
             self.outbox.popleft()
             logger.warning("hub: Redis unreachable, dropped the oldest event")
         self.outbox.append((channel, data))
         self.wake.set()
 
-    async def _publishing(self) -> None:
-        import redis.asyncio as redis
+    def _published(self, reply: Any) -> None:
+        if isinstance(reply, resp.ReplyError):
+            logger.warning("hub: Redis refused an event (%s)", reply)
+        if self.written:
+            self.outbox.popleft()
+            self.written -= 1
 
-        client = None
+    async def _publishing(self) -> None:
         failing = False
         while True:
-            stop_if_cancelled()
-            await self.wake.wait()
-            self.wake.clear()
-            while self.outbox:
-                batch = list(self.outbox)
-                try:
-                    if client is None:
-                        client = redis.Redis.from_url(self.url, single_connection_client=True)
-                    pipe = client.pipeline(transaction=False)
-                    for channel, data in batch:
-                        pipe.publish(channel, data)
-                    await pipe.execute()
-                    stop_if_cancelled()
-                except (OSError, redis.RedisError):
-                    stop_if_cancelled()
-                    if not failing:
-                        logger.warning("hub: publishing to Redis failed, retrying")
-                    failing = True
-                    client = None
-                    await asyncio.sleep(RECONNECT_SECONDS)
-                    continue
-                for _ in range(len(batch)):
-                    self.outbox.popleft()
+            connection = None
+            try:
+                connection = await resp.connect(self.url, self._published)
+                connection.closed.add_done_callback(lambda _: self.wake.set())
+                self.written = 0  # whatever was on its way over a broken connection: again
                 if failing:
                     logger.warning("hub: publishing to Redis works again")
-                failing = False
+                    failing = False
+                while True:
+                    if connection.closed.done():
+                        connection.closed.result()  # raises why
+                    if self.written < len(self.outbox):
+                        waiting = list(islice(self.outbox, self.written, None))
+                        connection.write(
+                            b"".join(resp.command("PUBLISH", c, data) for c, data in waiting)
+                        )
+                        self.written += len(waiting)
+                    self.wake.clear()
+                    await self.wake.wait()
+            except (OSError, TimeoutError, ValueError, resp.ReplyError):
+                stop_if_cancelled()
+                if not failing:
+                    logger.warning("hub: publishing to Redis failed, retrying")
+                failing = True
+            finally:
+                self.written = 0
+                if connection is not None:
+                    connection.close()
+            await asyncio.sleep(RECONNECT_SECONDS)
 
     # --- subscribing --------------------------------------------------------------------
 
@@ -234,9 +248,9 @@ class _RedisBridge:
         self.subscribed.add(channel)
         confirmed = self._confirmed(channel)
         # Not connected yet: the receiver subscribes to everything when it connects.
-        if self.pubsub is not None:
+        if self.subscriber is not None:
             try:
-                await self.pubsub.subscribe(channel)
+                self.subscriber.send("SUBSCRIBE", channel)
             except OSError:
                 logger.warning("hub: subscribing failed; the receiver reconnects")
         try:
@@ -256,31 +270,21 @@ class _RedisBridge:
     def unsubscribe(self, channel: str) -> None:
         self.subscribed.discard(channel)
         self._confirmed_after_reconnect(channel)  # not waited for any more
-        if self.pubsub is not None and self.loop is not None:
-            self.loop.create_task(self._send_unsubscribe(channel))
-
-    async def _send_unsubscribe(self, channel: str) -> None:
-        try:
-            if channel not in self.subscribed and self.pubsub is not None:
-                await self.pubsub.unsubscribe(channel)
-        except OSError:
-            pass  # the receiver reconnects and subscribes to what is needed then
+        if self.subscriber is not None:
+            try:
+                self.subscriber.send("UNSUBSCRIBE", channel)
+            except OSError:
+                pass  # the receiver reconnects and subscribes to what is needed then
 
     async def _receiving(self) -> None:
-        import redis.asyncio as redis
-
         broken_since: float | None = None
         while True:
-            client = redis.Redis.from_url(self.url)
-            pubsub = client.pubsub()
+            connection = None
             try:
-                # A channel nobody listens to keeps the connection subscribed while no group
-                # is joined (redis-py's reader returns at once on a connection without any).
-                initial = {f"{self.group_prefix}~{self.hub.process}"} | self.subscribed
-                await pubsub.subscribe(*initial)
-                self.pubsub = pubsub
-                if self.subscribed - initial:  # added while connecting
-                    await pubsub.subscribe(*(self.subscribed - initial))
+                connection = await resp.connect(self.url, self._dispatch)
+                channels = {self.idle_channel} | self.subscribed
+                connection.send("SUBSCRIBE", *channels)
+                self.subscriber = connection
                 if broken_since is not None:
                     logger.warning(
                         "hub: the Redis subscription is back after %.1f s",
@@ -289,28 +293,22 @@ class _RedisBridge:
                     broken_since = None
                     # Events published meanwhile are lost to this process: once Redis has
                     # confirmed every subscription, each socket is told to catch up.
-                    self.resync_once_confirmed = set(self.subscribed) | initial
-                while True:
-                    reply = await pubsub.parse_response(block=True)
-                    stop_if_cancelled()
-                    self._dispatch(reply)
-            except (OSError, redis.RedisError):
+                    self.resync_once_confirmed = channels
+                await connection.closed
+            except (OSError, TimeoutError, ValueError, resp.ReplyError):
                 stop_if_cancelled()
                 if broken_since is None:
                     broken_since = time.monotonic()
                     logger.warning("hub: the Redis subscription broke, reconnecting")
             finally:
-                self.pubsub = None
-            # Closed only here, not when cancelled: closing a pub/sub connection that a reader
-            # was waiting on can wait forever (redis-py issue 3941).
-            await asyncio.gather(
-                pubsub.aclose(),  # type: ignore[no-untyped-call]
-                client.aclose(),
-                return_exceptions=True,
-            )
+                self.subscriber = None
+                if connection is not None:
+                    connection.close()
             await asyncio.sleep(RECONNECT_SECONDS)
 
     def _dispatch(self, reply: Any) -> None:
+        if isinstance(reply, resp.ReplyError):
+            raise reply  # the connection is given up, and made again
         kind = reply[0]
         if kind == b"message":
             channel, data = reply[1], reply[2]
@@ -338,7 +336,7 @@ class _RedisBridge:
         await asyncio.gather(*self.tasks, return_exceptions=True)
         self.tasks = []
         self.loop = None
-        self.pubsub = None
+        self.subscriber = None
         self.outbox.clear()
         self.subscribed.clear()
 
