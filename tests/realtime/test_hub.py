@@ -138,3 +138,24 @@ async def test_after_a_broken_subscription_every_socket_is_told_to_catch_up(two_
     assert await next_event(remote, timeout=10) == RESYNC
     here.publish("room", {"type": "note"})  # and it is subscribed again
     assert await next_event(remote) == {"type": "note"}
+
+
+@pytest.mark.redis
+def test_two_hubs_talk_through_redis_on_uvloop_too() -> None:
+    """The server runs on uvloop, whose transports are not asyncio's classes."""
+    import uvloop
+
+    async def exchange() -> None:
+        url = os.environ.get("VANGNET_TEST_REDIS_URL", "")
+        prefix = f"test-hub-{uuid.uuid4().hex[:8]}"
+        here, there = Hub(url, prefix), Hub(url, prefix)
+        try:
+            remote = there.open()
+            await there.join("room", remote)
+            here.publish("room", {"type": "note"})
+            assert await next_event(remote) == {"type": "note"}
+        finally:
+            await here.close()
+            await there.close()
+
+    uvloop.run(exchange())
