@@ -104,6 +104,8 @@ async def store_pipelined(
     in one transaction, one pipelined round trip. What this cannot answer goes to `alone`."""
     import psycopg
 
+    # The chats' data keys, loaded on this connection where missing (a chat's first message).
+    await envelope.load_keys(db, {envelope.holder_name(m.conversation) for m in batch})
     if not all(_ordinary(message) for message in batch):
         return await alone(batch)
     now = timezone.now()

@@ -280,3 +280,27 @@ def open_sealed(stored: str) -> str:
         return _key_by_id(key_id, fresh=True).decrypt(token.encode("ascii")).decode()
     except InvalidToken:
         raise crypto.DecryptionError("The data key does not decrypt this value.") from None
+
+
+async def load_keys(db: Any, names: Iterable[str]) -> None:
+    """Cache the committed data keys of these holders, read in one query on `db`, a psycopg
+    AsyncConnection (the chat's writer, in the event loop: no thread, no ORM). A holder
+    without a key, or with a destroyed one, stays uncached."""
+    from vangnet.core.models import DataKey
+
+    missing = [name for name in set(names) if name not in _cache]
+    if not missing:
+        return
+    table = connection.ops.quote_name(DataKey._meta.db_table)
+    cursor = await db.execute(
+        f"SELECT id, holder, wrapped FROM {table} WHERE holder = ANY(%s)",  # noqa: S608
+        [missing],
+    )
+    rows = await cursor.fetchall()
+    await db.commit()
+    for key_id, name, wrapped in rows:
+        if wrapped:
+            fernet = Fernet(crypto.decrypt_text(wrapped).encode())
+            with _lock:
+                _cache[name] = (key_id, fernet)
+                _by_id[key_id] = fernet
