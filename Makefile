@@ -38,7 +38,7 @@ run: install
 # at once) tests. In CI (CI=true) a missing PostgreSQL or Redis is an error, not a skip.
 # Tests marked `slow` start their own servers on both back ends in pass 1; pass 2 skips them.
 # pytest's own exit code (5 for "no tests ran") fails the target.
-SECOND_PASS := tests/chat tests/core tests/accounts tests/reading tests/retention tests/sharing
+SECOND_PASS := tests/realtime tests/chat tests/core tests/accounts tests/reading tests/retention tests/sharing
 test: install
 	@if [ "$${CI:-}" = "true" ] && { [ -z "$${VANGNET_TEST_DATABASE_URL:-}" ] || [ -z "$${VANGNET_TEST_REDIS_URL:-}" ]; }; then \
 	  echo "CI=true but VANGNET_TEST_DATABASE_URL or VANGNET_TEST_REDIS_URL is not set: run .ci/run, which starts both." >&2; \

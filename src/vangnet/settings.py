@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "channels",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
@@ -169,18 +168,11 @@ CACHES: dict[str, dict[str, Any]] = {
     )
 }
 
-# The chat's own layer (chat/layer.py): in-process delivery, and with REDIS_URL Redis pub/sub
+# The real-time hub (vangnet.realtime.hub): in-process delivery, and with REDIS_URL Redis pub/sub
 # between processes. Pub/sub ignores Redis database numbers: the prefix keeps deployments (and
 # test runs) that share one Redis from receiving each other's chat events.
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "vangnet.chat.layer.ChatChannelLayer",
-        "CONFIG": {
-            "hosts": [REDIS_URL] if REDIS_URL else [],
-            "prefix": os.environ.get("VANGNET_CHANNEL_PREFIX", "vangnet"),
-        },
-    }
-}
+VANGNET_HUB_REDIS_URL = REDIS_URL
+VANGNET_HUB_PREFIX = os.environ.get("VANGNET_CHANNEL_PREFIX", "vangnet")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from channels.testing.websocket import WebsocketCommunicator
 
 from tests.conftest import verified_client
@@ -16,6 +15,7 @@ from vangnet.accounts.services import NewStaff
 from vangnet.asgi import application
 from vangnet.chat.models import Duty
 from vangnet.core.roles import Role
+from vangnet.realtime import hub
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -95,9 +95,9 @@ async def open_console(staff: NewStaff) -> Socket:
 
 
 @pytest.fixture(autouse=True)
-def fresh_channel_layer() -> None:
-    """Each test gets its own layer (the in-memory one would carry groups across tests)."""
-    channel_layers.backends.clear()
+def fresh_hub() -> None:
+    """Each test gets its own hub (one would carry groups across tests)."""
+    hub.reset()
 
 
 @pytest.fixture

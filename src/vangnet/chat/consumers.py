@@ -5,20 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
 
-from channels.consumer import get_handler_name
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vangnet.chat import protocol, selectors, services, store
 from vangnet.chat.models import Conversation, Message
-from vangnet.chat.ordering import OrderingBuffer
 from vangnet.chat.outage import DatabaseUnavailable, db_call
 from vangnet.chat.presence import presence, roster_event
 from vangnet.chat.protocol import Frame, FrameError
@@ -32,8 +28,14 @@ from vangnet.core.access import (
     session_is_fresh,
     verify_session_user,
 )
+from vangnet.realtime.hub import hub
+from vangnet.realtime.ordering import OrderingBuffer
+from vangnet.realtime.socket import Socket
 
 logger = logging.getLogger(__name__)
+
+# What the ordering buffer holds: messages read from the database, and live ones as encoded.
+Outgoing = services.MessageView | services.EncodedMessage
 
 CLOSE_SESSION_ENDED = 4401  # the staff login ended (logout, timeout, deactivated): log in again
 CLOSE_FORBIDDEN = 4403
@@ -49,61 +51,30 @@ QUEUE_REFRESH_SECONDS = 2.0
 REORDER_WAIT_SECONDS = 0.2
 
 
-class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
-    """What both sides share: safe frame decoding, error frames, publishing, catching up."""
+class ChatSocket(Socket):
+    """What both sides share: safe frame decoding, error frames, publishing, catching up.
+    The socket loop itself is vangnet.realtime.socket; this class gives its frames meaning."""
 
     access_point = "ws:chat"
     frame_fields: dict[str, Any] = {}
     language = "nl"
-    closing = False
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        """Channels' consumer loop, lighter: the client's frames and the layer's events go into
-        one queue (the channel's own, see chat/layer.py) that one loop takes in order, where
-        Channels waits on two tasks and makes a new one for every event."""
-        self.scope = scope
-        self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.channel_name = await self.channel_layer.new_channel()
-        self.base_send = send
-        inbox = self.channel_layer.inbox(self.channel_name)
-        pump = asyncio.create_task(_pump(receive, inbox))
+    async def dispatch(self, item: dict[str, Any]) -> None:
         try:
-            while True:
-                message = await inbox.get()
-                try:
-                    await self.dispatch(message)
-                except DatabaseUnavailable:
-                    # Logged once for the process (chat/outage.py). A live event is skipped:
-                    # what it carried is read again on resume. Connecting needs the database.
-                    if message["type"] == "websocket.connect":
-                        await self.close(code=CLOSE_TRY_AGAIN)
-        except StopConsumer:
-            pass
-        finally:
-            pump.cancel()
-            await self.channel_layer.forget(self.channel_name)
-
-    async def send_json(self, content: Any, close: bool = False) -> None:
-        if self.closing:
-            return  # nothing goes out after the close frame
-        await self.base_send({"type": "websocket.send", "text": json.dumps(content)})
-        if close:
-            await self.close()
-
-    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
-        if self.closing:
-            return
-        self.closing = True
-        await super().close(code=code, reason=reason)
+            await super().dispatch(item)
+        except DatabaseUnavailable:
+            # Logged once for the process (chat/outage.py). A live event is skipped: what it
+            # carried is read again on resume. Connecting needs the database.
+            if item["type"] == "websocket.connect":
+                await self.close(code=CLOSE_TRY_AGAIN)
 
     async def connect(self) -> None:
         self.use_language(self.language)
         # Per conversation (pk): the last sequence sent, and messages that arrived early.
-        self.order: OrderingBuffer[services.MessageView] = OrderingBuffer()
+        self.order: OrderingBuffer[Outgoing] = OrderingBuffer()
         self.gap_fills: dict[int, asyncio.Task[None]] = {}
-        self.groups_joined: set[str] = set()
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
-        self.presence = presence(self.channel_layer)  # also takes absent counsellors off duty
+        self.presence = presence()  # also takes absent counsellors off duty
         await self.accept()
         metrics.socket_opened(self.access_point.removeprefix("ws:"))
         self.counted = True  # a socket refused before this point was never counted open
@@ -122,21 +93,10 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if self.storing is not None:
             # A message being stored is stored (and published) even when its sender went away.
             await asyncio.gather(self.storing, return_exceptions=True)
-        for group in list(self.groups_joined):
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined.clear()
+        for group in self.groups:
+            await self.leave(group)
 
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        """Channels' dispatch, without its `close_old_connections` before every event: that is
-        a hop to the one database thread per frame, which serialised the whole process under
-        load. Every database call here goes through `database_sync_to_async` or the writers'
-        pool, which handle connections themselves."""
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    async def receive(self, text_data: str | None, bytes_data: bytes | None = None) -> None:
         """Decode and check one frame; anything refused gets an error frame, the socket stays."""
         if self.closing:
             return
@@ -195,38 +155,27 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def handle(self, frame: Frame) -> None:
         raise NotImplementedError
 
-    async def join(self, group: str) -> None:
-        if group not in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.add(group)
-
-    async def leave(self, group: str) -> None:
-        if group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
-            self.groups_joined.discard(group)
-
     async def publish(self, outcome: Outcome | None) -> None:
         """Send a committed outcome's events to their groups."""
         if outcome is None:
             return
         for group, event in outcome.events:
-            await self.channel_layer.group_send(group, event)
+            hub().publish(group, event)
 
-    async def send_messages(self, conversation_pk: int, views: list[services.MessageView]) -> None:
+    async def send_messages(self, conversation_pk: int, messages: Sequence[Outgoing]) -> None:
         """Send messages in order, each once, whatever mix of catch-up and live events."""
-        for view in self.order.add(conversation_pk, views):
-            await self.send_json(view.frame())
+        for message in self.order.add(conversation_pk, messages):
+            await self.send_frame(message.encoded())
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        view = services.MessageView(**event["message"])
-        pk = await self.conversation_pk_of(view.conversation)
+        pk = await self.conversation_pk_of(event["conversation"])
         if pk is None:
             return
-        await self.send_messages(pk, [view])
+        await self.send_messages(pk, [services.EncodedMessage(event["seq"], event["frame"])])
         if self.order.has_gap(pk) and pk not in self.gap_fills:
             # It overtook one we have not sent: messages stored in concurrent batches may be
             # published out of order. Hold it a moment for the missing one, then read the gap
-            # from the database (it may also have been dropped by the layer).
+            # from the database (it may also have been dropped by the hub).
             self.gap_fills[pk] = asyncio.create_task(self.fill_gap_later(pk))
 
     async def fill_gap_later(self, pk: int) -> None:
@@ -246,44 +195,31 @@ class ChatSocket(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         missed = await db_call(_messages_after_pk, pk, self.order.last(pk))
         await self.send_messages(pk, missed)
 
-    async def layer_resync(self, event: dict[str, Any]) -> None:
-        """The layer lost events (its Redis connection broke): catch up every conversation."""
+    async def hub_resync(self, event: dict[str, Any]) -> None:
+        """The hub lost events (its Redis connection broke): catch up every conversation."""
         for pk in self.order.conversations():
             await self.catch_up(pk)
 
     async def announce_typing(self, conversation: Conversation, sender: str) -> None:
         """Typing is shown, never stored: straight to the others in the conversation."""
-        await self.channel_layer.group_send(
+        hub().publish(
             services.conversation_group(conversation.pk),
             {
                 "type": "chat.typing",
                 "from": sender,
-                "channel": self.channel_name,
+                "channel": self.inbox.name,
                 "conversation": str(conversation.public_id),
             },
         )
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
-        if event.get("channel") != self.channel_name:
+        if event.get("channel") != self.inbox.name:
             await self.send_json(
                 {k: v for k, v in event.items() if k != "channel"} | {"type": "typing"}
             )
 
     async def conversation_pk_of(self, public_id: str) -> int | None:
         raise NotImplementedError
-
-
-async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
-    """The client's frames into the consumer's queue (never dropped, unlike layer events)."""
-    try:
-        while True:
-            message = await receive()
-            inbox.put_nowait(message)
-            if message["type"] == "websocket.disconnect":
-                return
-    except Exception:
-        logger.exception("reading a chat socket failed")
-        inbox.put_nowait({"type": "websocket.disconnect", "code": CLOSE_SERVER_ERROR})
 
 
 def _messages_after_pk(pk: int, after: int) -> list[services.MessageView]:
@@ -402,7 +338,7 @@ class VisitorConsumer(ChatSocket):
         acute = await db_call(_triage_hook(bool(prechat)), self.conversation.pk, prechat or text)
         if acute:
             await self.send_json({"type": "advice", "code": "emergency_112"})
-            await self.channel_layer.group_send(services.QUEUE_GROUP, {"type": "queue.changed"})
+            hub().publish(services.QUEUE_GROUP, {"type": "queue.changed"})
 
     async def send_state(self) -> None:
         assert self.conversation is not None
@@ -509,7 +445,7 @@ class ConsoleConsumer(ChatSocket):
 
     async def end_session(self, verdict: str) -> None:
         """Refuse or close the console: it leaves every group first, so nothing more reaches it."""
-        for group in list(self.groups_joined):
+        for group in self.groups:
             await self.leave(group)
         if verdict == ACCESS_ENDED:
             err = FrameError("session_ended", _("Your login has ended. Log in again."))
@@ -555,8 +491,8 @@ class ConsoleConsumer(ChatSocket):
             on = bool(frame.fields["on"])
             anybody = await db_call(_set_duty, self.user, on)
             await self.send_json({"type": "duty", "on": on})
-            await self.channel_layer.group_send(services.QUEUE_GROUP, {"type": "queue.changed"})
-            await self.channel_layer.group_send(services.QUEUE_GROUP, roster_event(anybody))
+            hub().publish(services.QUEUE_GROUP, {"type": "queue.changed"})
+            hub().publish(services.QUEUE_GROUP, roster_event(anybody))
         elif kind == "accept":
             outcome = await db_call(
                 services.accept_conversation,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from vangnet.chat import services
 from vangnet.chat.models import Duty
 from vangnet.chat.outage import DatabaseUnavailable, db_call
+from vangnet.realtime.hub import hub
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,7 @@ def roster_event(is_open: bool) -> dict[str, Any]:
 class ConsolePresence:
     """The console sockets of this process, and the heartbeat that reports them."""
 
-    def __init__(self, layer: Any) -> None:
-        self.layer = layer
+    def __init__(self) -> None:
         self.open: Counter[int] = Counter()
         self.task = asyncio.get_running_loop().create_task(self._beat())
 
@@ -89,20 +89,20 @@ class ConsolePresence:
                 continue
             if went_off:
                 logger.info("chat: %d counsellor(s) without a console went off duty", len(went_off))
-                await self.layer.group_send(services.QUEUE_GROUP, {"type": "queue.changed"})
+                hub().publish(services.QUEUE_GROUP, {"type": "queue.changed"})
                 if not anybody:
-                    await self.layer.group_send(services.QUEUE_GROUP, roster_event(False))
+                    hub().publish(services.QUEUE_GROUP, roster_event(False))
 
 
 _presences: dict[asyncio.AbstractEventLoop, ConsolePresence] = {}
 
 
-def presence(layer: Any) -> ConsolePresence:
+def presence() -> ConsolePresence:
     """This process's presence (one per event loop: tests run one loop after another)."""
     loop = asyncio.get_running_loop()
     found = _presences.get(loop)
     if found is None:
         for old in [other for other in _presences if other.is_closed()]:
             del _presences[old]
-        found = _presences[loop] = ConsolePresence(layer)
+        found = _presences[loop] = ConsolePresence()
     return found

@@ -7,7 +7,8 @@ from vangnet.chat.middleware import ReadOnlySessionMiddleware
 
 websocket_urlpatterns: list[URLPattern] = [
     # The visitor's socket reads no cookie and no session: it knows only the token it is given.
-    path("ws/chat/", consumers.VisitorConsumer.as_asgi()),
+    # Channels' URLRouter takes any ASGI application where Django's `path` types a view.
+    path("ws/chat/", consumers.VisitorConsumer.as_asgi()),  # type: ignore[arg-type]
     path(
         "ws/console/",
         CookieMiddleware(

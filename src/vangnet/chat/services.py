@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +53,22 @@ class MessageView:
 
     def frame(self) -> dict[str, Any]:
         return {"type": "message", **self.__dict__}
+
+    def encoded(self) -> str:
+        """The `message` frame as sent on a socket."""
+        return json.dumps(self.frame())
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedMessage:
+    """A message as it arrives live (`chat.message` event): encoded once for all recipients,
+    in every process; its sequence number for the ordering buffer."""
+
+    seq: int
+    text: str
+
+    def encoded(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -96,8 +113,8 @@ def stored_view(
     author: User | None,
     system: str = "",
 ) -> MessageView:
-    """What participants see of a stored message: the one place that builds it, for the
-    batched writer (chat/store.py) and for messages read from the database."""
+    """What participants see of a stored message: the one place that builds it, for messages
+    just stored (chat/messages.py) and for messages read from the database."""
     return MessageView(
         conversation=public_id,
         seq=seq,
@@ -232,57 +249,16 @@ def post_message(
     text: str,
     system_code: str = "",
 ) -> Outcome:
-    """Store a message once per client id, with the next sequence number of its conversation.
+    """Store a message once per client id, with the next sequence number of its conversation
+    (chat/messages.py, the one place that stores messages). A resend of a stored id returns the
+    stored message (created=False) and publishes nothing; a refusal raises ChatError."""
+    from vangnet.chat.messages import NewMessage, store
 
-    A resend of a stored id returns the stored message (created=False) and publishes nothing.
-    The hot path is three statements in one transaction (number, insert, commit); a resend is
-    found by the unique constraint instead of a look-up before every message.
-    """
-    if sender == Message.Sender.COUNSELLOR and author is None:
-        raise ChatError("not_yours", _("This conversation is held by someone else."))
-    try:
-        with transaction.atomic():
-            sequence = _next_sequence(conversation.pk, sender, author)
-            if sequence is None:
-                existing = _find_message(conversation, sender, client_msg_id)
-                if existing is not None:
-                    return Outcome(conversation, message=existing, created=False)
-                if sender == Message.Sender.COUNSELLOR and (
-                    Conversation.objects.filter(pk=conversation.pk)
-                    .exclude(status=Conversation.Status.ENDED)
-                    .exclude(counsellor=author)
-                    .exists()
-                ):
-                    raise ChatError("not_yours", _("This conversation is held by someone else."))
-                raise ChatError("ended", _("This conversation has ended."))
-            message = Message.objects.create(
-                conversation=conversation,
-                sequence=sequence,
-                sender=sender,
-                author=author,
-                client_msg_id=client_msg_id,
-                body=text,
-                system_code=system_code,
-            )
-    except IntegrityError:
-        # A resend of a stored id (or one racing the original): keep the first, number unused.
-        existing = _find_message(conversation, sender, client_msg_id)
-        if existing is None:
-            raise
-        return Outcome(conversation, message=existing, created=False)
-    message.author = author
-    return message_posted(conversation, message_view(message, str(conversation.public_id)))
-
-
-def _next_sequence(conversation_pk: int, sender: str, author: User | None) -> int | None:
-    """Take the conversation's next sequence number, or None when this sender may not post."""
-    params = sequence_update_params(
-        conversation_pk, sender, author.pk if author else None, timezone.now(), connection
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sequence_update_sql(connection), params)
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
+    new = NewMessage(conversation, sender, author, client_msg_id, text, system_code)
+    result = store([new])[0]
+    if isinstance(result, ChatError):
+        raise result
+    return result
 
 
 def sequence_update_sql(db: Any) -> str:
@@ -292,7 +268,7 @@ def sequence_update_sql(db: Any) -> str:
     takes orders concurrent messages of one conversation. It returns no row when this sender
     may not post: system notes are numbered in an ended conversation too; the others only while
     it is open, and a counsellor's only in a conversation they hold. Shared with the batched
-    writer (chat/store.py), so the rule is written once. Its parameters:
+    messages are stored (chat/messages.py) and used nowhere else. Its parameters:
     `sequence_update_params`.
     """
     meta = Conversation._meta
@@ -316,21 +292,16 @@ def sequence_update_params(
 
 def message_posted(conversation: Conversation, view: MessageView) -> Outcome:
     """The outcome of a stored message: its view, and the event that delivers it."""
-    event = {"type": "chat.message", "message": view.as_dict()}
+    # Encoded here once, not once per receiving socket (docs/benchmarks.md, "Chat").
+    event = {
+        "type": "chat.message",
+        "conversation": view.conversation,
+        "seq": view.seq,
+        "frame": view.encoded(),
+    }
     return Outcome(
         conversation, events=[(conversation_group(conversation.pk), event)], message=view
     )
-
-
-def _find_message(
-    conversation: Conversation, sender: str, client_msg_id: str
-) -> MessageView | None:
-    message = (
-        Message.objects.select_related("author")
-        .filter(conversation=conversation, sender=sender, client_msg_id=client_msg_id)
-        .first()
-    )
-    return message_view(message, str(conversation.public_id)) if message else None
 
 
 def _system_message(conversation: Conversation, code: str, text: str) -> Outcome:

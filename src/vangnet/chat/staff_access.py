@@ -14,11 +14,10 @@ import logging
 import threading
 from typing import Any
 
-from channels.layers import get_channel_layer
-
 from vangnet.chat import services
 from vangnet.chat.models import Duty
 from vangnet.chat.presence import roster_event
+from vangnet.realtime.hub import hub
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +38,11 @@ def end_staff_sockets(sender: Any, user_id: int, reason: str, **kwargs: Any) -> 
 
 
 def _end(user_id: int, reason: str) -> None:
-    layer = get_channel_layer()
-    layer.group_send_from_sync(services.staff_group(user_id), staff_ended_event(reason))
+    layer = hub()
+    layer.publish_from_thread(services.staff_group(user_id), staff_ended_event(reason))
     went_off = Duty.objects.filter(user_id=user_id, on_duty=True).update(on_duty=False, since=None)
     if went_off:
-        layer.group_send_from_sync(services.QUEUE_GROUP, {"type": "queue.changed"})
+        layer.publish_from_thread(services.QUEUE_GROUP, {"type": "queue.changed"})
         if not Duty.objects.filter(on_duty=True).exists():
-            layer.group_send_from_sync(services.QUEUE_GROUP, roster_event(False))
+            layer.publish_from_thread(services.QUEUE_GROUP, roster_event(False))
     logger.info("chat: the consoles of a staff member were closed (%s)", reason)

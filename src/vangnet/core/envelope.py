@@ -151,6 +151,11 @@ def key_for(name: str) -> tuple[int, Fernet]:
     return row.pk, fernet
 
 
+def key_is_cached(name: str) -> bool:
+    """Sealing for this holder needs no database (the chat's writer, in the event loop)."""
+    return name in _cache
+
+
 def _key_by_id(key_id: int, *, fresh: bool = False) -> Fernet:
     """The key to open a value. Cached at once, also inside a transaction: a cached key that
     turns out stale (its row rolled back and the number reused) fails to decrypt and is
@@ -277,39 +282,25 @@ def open_sealed(stored: str) -> str:
         raise crypto.DecryptionError("The data key does not decrypt this value.") from None
 
 
-# --- the chat's batched writer (async, its own psycopg connection) -----------------------------
-
-
-async def sealers_for(db: Any, holders: Iterable[Any]) -> Callable[[Any, str], str]:
-    """A sealing function for a batch of chat messages, loading missing keys in one query.
-
-    A holder without a data key (a chat from before envelope encryption) keeps master-key
-    tokens, as before.
-    """
+async def load_keys(db: Any, names: Iterable[str]) -> None:
+    """Cache the committed data keys of these holders, read in one query on `db`, a psycopg
+    AsyncConnection (the chat's writer, in the event loop: no thread, no ORM). A holder
+    without a key, or with a destroyed one, stays uncached."""
     from vangnet.core.models import DataKey
 
-    names = {holder_name(h) for h in holders}
-    missing = [n for n in names if n not in _cache]
-    if missing:
-        table = connection.ops.quote_name(DataKey._meta.db_table)
-        async with db.transaction():
-            cursor = await db.execute(
-                f"SELECT id, holder, wrapped FROM {table} WHERE holder = ANY(%s)",  # noqa: S608
-                [missing],
-            )
-            rows = await cursor.fetchall()
-        for key_id, name, wrapped in rows:
-            if wrapped:
-                fernet = Fernet(crypto.decrypt_text(wrapped).encode())
-                with _lock:
-                    _cache[name] = (key_id, fernet)
-                    _by_id[key_id] = fernet
-
-    def seal_one(holder: Any, plaintext: str) -> str:
-        cached = _cache.get(holder_name(holder))
-        if cached is None:
-            return crypto.encrypt_text(plaintext)
-        key_id, fernet = cached
-        return f"{PREFIX}{key_id}:{fernet.encrypt(plaintext.encode()).decode('ascii')}"
-
-    return seal_one
+    missing = [name for name in set(names) if name not in _cache]
+    if not missing:
+        return
+    table = connection.ops.quote_name(DataKey._meta.db_table)
+    cursor = await db.execute(
+        f"SELECT id, holder, wrapped FROM {table} WHERE holder = ANY(%s)",  # noqa: S608
+        [missing],
+    )
+    rows = await cursor.fetchall()
+    await db.commit()
+    for key_id, name, wrapped in rows:
+        if wrapped:
+            fernet = Fernet(crypto.decrypt_text(wrapped).encode())
+            with _lock:
+                _cache[name] = (key_id, fernet)
+                _by_id[key_id] = fernet

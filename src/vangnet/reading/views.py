@@ -52,10 +52,8 @@ def quality(request: StaffRequest) -> HttpResponse:
 @staff_view(Action.TRIAGE_FLAG)
 def flag(request: StaffRequest) -> HttpResponse:
     """Raise or lower a waiting chat's acute flag from the console (logged as feedback)."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
     from vangnet.chat.services import QUEUE_GROUP, parse_public_id
+    from vangnet.realtime.hub import hub
 
     public_id = parse_public_id(request.POST.get("conversation"))
     acute = request.POST.get("acute")
@@ -65,7 +63,5 @@ def flag(request: StaffRequest) -> HttpResponse:
     if conversation is None:
         return JsonResponse({"error": _("This conversation is not known.")}, status=404)
     queue.set_flag(conversation=conversation, by=request.user, acute=acute == "1")
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(QUEUE_GROUP, {"type": "queue.changed"})
+    hub().publish_from_thread(QUEUE_GROUP, {"type": "queue.changed"})
     return JsonResponse({"acute": acute == "1"})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vangnet.chat.ordering import OrderingBuffer
+from vangnet.realtime.ordering import OrderingBuffer
 
 
 @dataclass(frozen=True)

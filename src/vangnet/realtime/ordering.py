@@ -1,9 +1,10 @@
-"""The ordering buffer: each message of a conversation goes out once, in sequence, no gap.
+"""The ordering buffer: each numbered item of a stream goes out once, in sequence, no gap.
 
-Pure (no I/O, no clock): a socket feeds it whatever arrives — live events from the layer, which
+Pure (no I/O, no clock): a socket feeds it whatever arrives — live events from the hub, which
 concurrent batches may publish out of order, and catch-up reads from the database — and sends
-what it returns. A message that arrives before an earlier one is held until the gap is filled;
-the socket asks the database for the gap when one stays open (consumers.ChatSocket).
+what it returns. An item that arrives before an earlier one is held until the gap is filled;
+the socket asks its source for the gap when one stays open (the chat: chat/consumers.py).
+A stream is any int key (the chat: a conversation's pk).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ T = TypeVar("T", bound=Numbered)
 
 class OrderingBuffer(Generic[T]):
     def __init__(self) -> None:
-        self._last: dict[int, int] = {}  # conversation -> the last sequence number sent
-        self._held: dict[int, dict[int, T]] = {}  # conversation -> early arrivals by sequence
+        self._last: dict[int, int] = {}  # stream -> the last sequence number sent
+        self._held: dict[int, dict[int, T]] = {}  # stream -> early arrivals by sequence
 
     def reset(self, conversation: int, last: int) -> None:
         """Start (again) after sequence `last`: what the client says it has already shown."""
