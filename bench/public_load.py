@@ -58,7 +58,7 @@ SEARCHES = [
     "/help/?need=advice&audience=parents&postcode=1012AB",
     "/help/?need=care&postcode=9711AA",
 ]
-SEARCH_SHARE = 0.3  # of the clients
+SEARCH_SHARE = 0.3  # of the clients, by default
 
 
 @dataclass
@@ -281,6 +281,12 @@ def main() -> None:
         default=-5 if os.geteuid() == 0 else 0,
         help="CPU niceness of the chat's processes (below 0 needs root, as systemd's Nice=)",
     )
+    parser.add_argument(
+        "--search-share",
+        type=float,
+        default=SEARCH_SHARE,
+        help="the share of the clients on directory searches (1.0: searches only)",
+    )
     parser.add_argument("--json", type=Path, help="append the results as one JSON line here")
     options = parser.parse_args()
     # `kill` (SIGTERM) ends the run through its clean-up, like Ctrl-C.
@@ -351,11 +357,12 @@ def main() -> None:
             os.environ["SSL_CERT_FILE"] = str(front.cert)  # the staff login trusts it
         for path in CACHED + SEARCHES:  # warm up: every page rendered and cached once
             run_ab(base, path, "warm", 1, 1)
-        search_clients = round(options.clients * SEARCH_SHARE)
+        search_clients = round(options.clients * options.search_share)
         cached_clients = options.clients - search_clients
-        plan = [(p, "cached", max(1, cached_clients // len(CACHED))) for p in CACHED] + [
-            (p, "search", max(1, search_clients // len(SEARCHES))) for p in SEARCHES
+        plan = [(p, "cached", cached_clients // len(CACHED)) for p in CACHED] + [
+            (p, "search", search_clients // len(SEARCHES)) for p in SEARCHES
         ]
+        plan = [step for step in plan if step[2] > 0]  # --search-share 1.0: searches only
         stop = threading.Event()
         connections: list[int] = []
         sampler = None
