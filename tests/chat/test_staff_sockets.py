@@ -19,6 +19,7 @@ from vangnet.accounts.middleware import LAST_SEEN_KEY
 from vangnet.accounts.signals import REASON_LOGOUT, REASON_TIMEOUT, staff_access_ended
 from vangnet.asgi import application
 from vangnet.chat.models import Duty
+from vangnet.core.roles import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,6 +125,53 @@ async def test_a_console_is_refused_when_the_session_passed_the_inactivity_limit
     assert await closed_with(sock) == 4401
     assert [f["type"] for f in sock.seen] == ["error"]  # no hello
     assert sock.seen[0]["code"] == "session_ended"
+
+
+def _last_seen(client: Client) -> float | None:
+    return SessionStore(session_key=client.cookies["sessionid"].value).get(LAST_SEEN_KEY)
+
+
+def _set_last_seen(client: Client, at: float) -> None:
+    session = SessionStore(session_key=client.cookies["sessionid"].value)
+    session[LAST_SEEN_KEY] = at
+    session.save()
+
+
+async def test_work_in_the_console_keeps_the_login_alive_but_the_scripts_pings_do_not(
+    make_staff, sockets, settings
+):
+    """A counsellor in a long chat loads no pages: their console work must count as activity,
+    or the inactivity timeout would end their login mid-chat."""
+    settings.VANGNET_INACTIVITY_TIMEOUT = 600
+    staff = await sync_to_async(make_staff)(Role.COUNSELLOR)
+    client = await sync_to_async(verified_client)(staff)
+    sock = await console_for(client)
+    sockets.append(sock)
+    await sock.until("hello")
+    idle_since = time.time() - 500
+    await sync_to_async(_set_last_seen)(client, idle_since)
+    await sock.send(type="ping")
+    await sock.until("pong")
+    assert await sync_to_async(_last_seen)(client) == idle_since  # a ping is no activity
+    await sock.send(type="duty", on=True)
+    await sock.until("duty")
+    assert await sync_to_async(_last_seen)(client) > time.time() - 5
+    page = await sync_to_async(client.get)(reverse("accounts:home"))
+    assert page.status_code == 200  # the login lives on after the console work
+
+
+async def test_console_work_does_not_revive_a_login_that_timed_out(make_staff, sockets, settings):
+    settings.VANGNET_INACTIVITY_TIMEOUT = 600
+    staff = await sync_to_async(make_staff)(Role.COUNSELLOR)
+    client = await sync_to_async(verified_client)(staff)
+    sock = await console_for(client)
+    sockets.append(sock)
+    await sock.until("hello")
+    expired = time.time() - 700
+    await sync_to_async(_set_last_seen)(client, expired)
+    await sock.send(type="duty", on=True)
+    assert await closed_with(sock) == 4401
+    assert await sync_to_async(_last_seen)(client) == expired
 
 
 # --- duty follows the console --------------------------------------------------------------

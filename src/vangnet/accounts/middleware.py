@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.backends.base import UpdateError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -34,3 +36,20 @@ class InactivityLogoutMiddleware:
                 return redirect(settings.LOGIN_URL)
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+def record_activity(session_key: str) -> bool:
+    """Work in the chat console (a socket, no page loads) counts as activity too, so a
+    counsellor in a long conversation is not logged out for inactivity mid-chat.
+
+    Only a session that is still logged in and fresh is kept alive; an ended one stays ended.
+    Returns whether the session was touched."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    if not store.get(SESSION_KEY) or not session_is_fresh(store):
+        return False
+    store[LAST_SEEN_KEY] = time.time()
+    try:
+        store.save()
+    except UpdateError:  # logged out meanwhile: the session row is gone
+        return False
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Sequence
 from importlib import import_module
 from typing import Any
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vangnet.accounts.middleware import record_activity
 from vangnet.chat import protocol, selectors, services, store
 from vangnet.chat.models import Conversation, Message
 from vangnet.chat.outage import DatabaseUnavailable, db_call
@@ -42,6 +44,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_UNKNOWN_TOKEN = 4404
 CLOSE_TRY_AGAIN = 1013  # a fault the server rides out (the database restarts): resume later
 CLOSE_SERVER_ERROR = 1011
+ACTIVITY_NOTE_SECONDS = 60  # how often console work refreshes the login's inactivity clock
 # Frames a socket cannot go on without: when the database cannot answer them, the socket is
 # closed with 1013 and the client resumes (and resends), instead of an `unavailable` error.
 RESUME_FRAMES = {"start", "resume", "send", "sync"}
@@ -410,6 +413,8 @@ class ConsoleConsumer(ChatSocket):
     # Frames that act with the staff member's authority: the login is checked again first, so
     # a console whose login ended cannot act even if the closing event was lost.
     CHECKED_FRAMES = {"duty", "accept", "sync", "read_along", "handover"}
+    AUTOMATIC_FRAMES = {"ping", "sync"}  # sent by the script, not by the counsellor
+    activity_noted_at = float("-inf")
 
     @property
     def user_pk(self) -> int:
@@ -431,6 +436,16 @@ class ConsoleConsumer(ChatSocket):
         await self.presence.opened(self.user_pk)
         self.present = True
         await self.send_json(await db_call(self.hello))
+
+    async def note_activity(self, kind: str) -> None:
+        """What the counsellor does here keeps their login alive (the inactivity timeout), at
+        most one session write a minute; the script's own pings and resyncs do not count."""
+        now = time.monotonic()
+        if kind in self.AUTOMATIC_FRAMES or now - self.activity_noted_at < ACTIVITY_NOTE_SECONDS:
+            return
+        self.activity_noted_at = now
+        if self.session_key:
+            await db_call(record_activity, self.session_key)
 
     @property
     def session_key(self) -> str | None:
@@ -480,6 +495,7 @@ class ConsoleConsumer(ChatSocket):
 
     async def handle(self, frame: Frame) -> None:
         kind = frame.type
+        await self.note_activity(kind)
         if kind in self.CHECKED_FRAMES:
             verdict = await db_call(console_access, self.session_key, self.user)
             if verdict != ACCESS_OK:
