@@ -44,8 +44,12 @@ def missing_services(item: pytest.Item) -> list[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests of PostgreSQL itself run in the pass whose database is PostgreSQL, else not at all
+    """Browser tests run last: Playwright's session-wide browser keeps an event loop running
+    in the main thread, and an asyncio test after it could not start its own.
+
+    Tests of PostgreSQL itself run in the pass whose database is PostgreSQL, else not at all
     (deselected rather than skipped: no skips in CI)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)  # stable
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     deselected = [item for item in items if "postgres_db" in item.keywords]
