@@ -43,13 +43,18 @@ def missing_services(item: pytest.Item) -> list[str]:
     return missing
 
 
+def _uses_the_browser(item: pytest.Item) -> bool:
+    return "e2e" in item.path.parts or item.get_closest_marker("browser") is not None
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering by database use
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run last: Playwright's session-wide browser keeps an event loop running
-    in the main thread, and an asyncio test after it could not start its own.
+    """Browser tests (all of tests/e2e) run last: Playwright's session-wide browser keeps an
+    event loop running in the main thread, and an asyncio test after it could not start its own.
 
     Tests of PostgreSQL itself run in the pass whose database is PostgreSQL, else not at all
     (deselected rather than skipped: no skips in CI)."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)  # stable
+    items.sort(key=_uses_the_browser)  # stable: the order within each group stays
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     deselected = [item for item in items if "postgres_db" in item.keywords]
