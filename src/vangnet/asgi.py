@@ -10,7 +10,7 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 django_application = get_asgi_application()
 
 # What the first request would otherwise pay for (URLs, catalogues, templates, triage lists).
-from vangnet.core.warmup import warm_up  # noqa: E402
+from vangnet.warmup import warm_up  # noqa: E402
 
 warm_up()
 

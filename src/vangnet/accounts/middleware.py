@@ -9,7 +9,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -38,13 +38,19 @@ class InactivityLogoutMiddleware:
         return self.get_response(request)
 
 
+def stored_session(session_key: str) -> SessionBase:
+    """A staff session read from the store by its key, for doors without the session
+    middleware (the console's socket)."""
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)  # type: ignore[no-any-return]
+
+
 def record_activity(session_key: str) -> bool:
     """Work in the chat console (a socket, no page loads) counts as activity too, so a
     counsellor in a long conversation is not logged out for inactivity mid-chat.
 
     Only a session that is still logged in and fresh is kept alive; an ended one stays ended.
     Returns whether the session was touched."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    store = stored_session(session_key)
     if not store.get(SESSION_KEY) or not session_is_fresh(store):
         return False
     store[LAST_SEEN_KEY] = time.time()

@@ -7,14 +7,13 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from vangnet.accounts.middleware import record_activity
+from vangnet.accounts.middleware import record_activity, stored_session
 from vangnet.chat import protocol, selectors, services, store
 from vangnet.chat.models import Conversation, Message
 from vangnet.chat.outage import DatabaseUnavailable, db_call
@@ -670,7 +669,7 @@ def console_access(session_key: str | None, user: Any) -> str:
 
     if user is None or not user.is_authenticated or not session_key:
         return ACCESS_FORBIDDEN
-    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    session = stored_session(session_key)
     fresh = User.objects.filter(pk=user.pk, is_active=True).first()
     if (
         fresh is None

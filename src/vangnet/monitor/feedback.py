@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.coding.feedback import QUESTION_TEXT, QUESTIONS
 from vangnet.coding.models import Contact, VisitorFeedback
-from vangnet.monitor import cellkey, disclosure
-from vangnet.monitor.figures import Number, Shown
+from vangnet.monitor import disclosure
+from vangnet.monitor.figures import Number, Shown, disclosed
 
 DEN_ANSWERED = _("of the visitors who answered this question")
 DEN_VICTIMS_ANSWERED = _("of the victims who answered this question")
@@ -145,10 +145,13 @@ def feedback_figures(*, year: int, min_cell: int) -> FeedbackResult:
     hidden = disclosure.suppress(all_counts, partitions, min_cell=min_cell, displayed=displayed)
 
     def number(name: str) -> Number:
-        value = all_counts.get(name, 0)
-        is_hidden = name in hidden or value < min_cell
-        shown = None if is_hidden else cellkey.published(value, keys[name], min_cell=min_cell)
-        return Number(value, is_hidden, min_cell, shown, f"Y{year}|feedback:{name}")
+        return disclosed(
+            all_counts.get(name, 0),
+            suppressed=name in hidden,
+            key=keys[name],
+            min_cell=min_cell,
+            cell=f"Y{year}|feedback:{name}",
+        )
 
     def figure(figure_id: str, label: Any, numerator: str, denominator: str, den: Any) -> Shown:
         return Shown(figure_id, label, number(numerator), number(denominator), den)

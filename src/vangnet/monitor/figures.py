@@ -135,6 +135,14 @@ class Number:
         return f"{self.published}"
 
 
+def disclosed(value: int, *, suppressed: bool, key: int, min_cell: int, cell: str) -> Number:
+    """A count as the page may show it: hidden when small or protecting (`suppressed` by the
+    secondary suppression), else perturbed with its cell key (cellkey.py)."""
+    hidden = suppressed or value < min_cell
+    published = None if hidden else cellkey.published(value, key, min_cell=min_cell)
+    return Number(value, hidden, min_cell, published, cell)
+
+
 _NONE = Number(0, True, 1)
 
 
@@ -373,13 +381,14 @@ def _build_view(
 def _shown(view: _View, bucket: Bucket, figure: FigureDef, min_cell: int) -> Shown:
     def number(name: str) -> Number:
         cell = (bucket, name)
-        value = view.counts.get(cell, 0)
-        hidden = cell in view.hidden or value < min_cell
-        shown = (
-            None if hidden else cellkey.published(value, view.keys.get(cell, 0), min_cell=min_cell)
-        )
         kind, index = cast(tuple[str, int], bucket)
-        return Number(value, hidden, min_cell, shown, f"{kind}{index}|{name}")
+        return disclosed(
+            view.counts.get(cell, 0),
+            suppressed=cell in view.hidden,
+            key=view.keys.get(cell, 0),
+            min_cell=min_cell,
+            cell=f"{kind}{index}|{name}",
+        )
 
     return Shown(
         figure_id=figure.id,

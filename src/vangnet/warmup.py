@@ -2,7 +2,8 @@
 
 Without it a fresh process answers its first request about a second late (URL patterns, both
 languages' catalogues, templates, the triage's word lists), which is when it matters most: a
-quick exit or a first chat message right after a deploy or a restart."""
+quick exit or a first chat message right after a deploy or a restart. It sits beside asgi.py,
+not in core: it reaches into the apps (core's dependencies point down)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils import translation
+
+from vangnet.reading.triage import rules
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,4 @@ def warm_up() -> None:
             get_template(name)
         except TemplateDoesNotExist:
             logger.warning("warm-up: no template %s", name)
-    from vangnet.reading.triage import rules
-
     rules()  # the triage's word lists and spelling lexicon (about a second)

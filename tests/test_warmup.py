@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import get_resolver
 
-from vangnet.core.warmup import TEMPLATES, warm_up
+from vangnet.warmup import TEMPLATES, warm_up
 
 
 def test_warm_up_loads_the_urls_and_every_template_it_names(caplog):
