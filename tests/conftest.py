@@ -44,12 +44,12 @@ def missing_services(item: pytest.Item) -> list[str]:
 
 
 def _uses_the_browser(item: pytest.Item) -> bool:
-    return "e2e" in item.path.parts or item.get_closest_marker("browser") is not None
+    return item.get_closest_marker("browser") is not None
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering by database use
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests (all of tests/e2e) run last: Playwright's session-wide browser keeps an
+    """Browser tests run last: Playwright's session-wide browser keeps an
     event loop running in the main thread, and an asyncio test after it could not start its own.
 
     Tests of PostgreSQL itself run in the pass whose database is PostgreSQL, else not at all

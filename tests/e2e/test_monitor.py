@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
@@ -11,6 +12,8 @@ from tests.e2e.conftest import staff_login
 from tests.servers import Server, run_cli
 from vangnet.accounts.demo import DEMO_PASSWORD
 from vangnet.monitor import cellkey
+
+pytestmark = pytest.mark.browser
 
 MAKE_ENDED_CHAT = """
 from django.utils import timezone

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.e2e.conftest import staff_login
 from tests.servers import Server
 from vangnet.accounts.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
 
 
 def watch_csp(page: Page) -> list[str]:
