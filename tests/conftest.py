@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from asgiref.sync import SyncToAsync
+from django.db import connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -107,6 +109,20 @@ def staff_client(make_staff: Callable[..., NewStaff]) -> Callable[..., tuple[Cli
         return verified_client(staff), staff.user
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def loops_let_go_of_their_connections() -> Iterator[None]:
+    """Connections opened in other threads go back to the pool after each test (on PostgreSQL
+    the pool would run dry): an async test's loop ends with the test, and the chat writer's
+    database thread of that loop goes with it (in production a process has one loop for life)."""
+    from vangnet.realtime.writer import release_closed_loops
+
+    release_closed_loops(wait=True)
+    yield
+    release_closed_loops(wait=True)
+    # And sync_to_async's one shared thread, where an async test's thread-sensitive calls ran.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from vangnet.chat import messages, services
 from vangnet.chat import store as chat_store
@@ -74,11 +74,15 @@ def open_conversations(count: int) -> list[Conversation]:
 
 
 def stored(conversation: Conversation) -> list[tuple[int, str, str]]:
-    """What another connection sees (this runs in a thread of its own)."""
-    return [
-        (m.sequence, m.client_msg_id, m.body)
-        for m in Message.objects.filter(conversation=conversation).order_by("sequence")
-    ]
+    """What another connection sees (this runs in a thread of its own, whose connection goes
+    back to the pool afterwards)."""
+    try:
+        return [
+            (m.sequence, m.client_msg_id, m.body)
+            for m in Message.objects.filter(conversation=conversation).order_by("sequence")
+        ]
+    finally:
+        connection.close()
 
 
 def visitor(conversation: Conversation, client_id: str, text: str) -> messages.NewMessage:

@@ -115,9 +115,10 @@ class DatabaseThread:
             _close_if_broken()
             raise
 
-    def close(self) -> None:
-        self.executor.submit(connection.close)  # the thread's own connection
-        self.executor.shutdown(wait=False)
+    def close(self, wait: bool = False) -> None:
+        # Looked up in the thread: `connection.close` here would be this thread's connection.
+        self.executor.submit(lambda: connection.close())  # back to its pool
+        self.executor.shutdown(wait=wait)
 
 
 def _close_if_broken() -> None:
@@ -134,9 +135,14 @@ def per_event_loop(key: str, make: Callable[[], T]) -> T:
     loop = asyncio.get_running_loop()
     found = _per_loop.get((loop, key))
     if found is None:
-        for old in [old for old in _per_loop if old[0].is_closed()]:
-            closing = _per_loop.pop(old)
-            if isinstance(closing, DatabaseThread):
-                closing.close()
+        release_closed_loops()
         found = _per_loop[(loop, key)] = make()
     return found
+
+
+def release_closed_loops(wait: bool = False) -> None:
+    """What belonged to loops that have ended is let go, database connections included."""
+    for old in [old for old in _per_loop if old[0].is_closed()]:
+        closing = _per_loop.pop(old)
+        if isinstance(closing, DatabaseThread):
+            closing.close(wait)
