@@ -48,6 +48,13 @@ class Outcome:
     recovered: int = 0
     by_attack: dict[str, int] = field(default_factory=dict)  # targets each attack recovered
     tried_by: dict[str, int] = field(default_factory=dict)  # targets each attack tried
+    # Distinct draws of the noise each attack made, for judging chance: a cell key is decided
+    # by the contacts alone, so the same few contacts counted in several cells and pages (a
+    # month, its quarter, the year; with and without a filter) give the same noise every
+    # time, and one lucky subtraction then "hits" a dozen targets at once. A draw is the true
+    # count with the estimates made for it (the scorer cannot see the contacts themselves).
+    draws_by: dict[str, set[tuple[int, frozenset[int]]]] = field(default_factory=dict)
+    hit_draws_by: dict[str, set[tuple[int, frozenset[int]]]] = field(default_factory=dict)
     attempts: int = 0
     pages: int = 0
 
@@ -210,8 +217,12 @@ def attack(
             outcome.hidden_targets += cell in observed.hidden
             tries = guesses.get((page, cell), {})
             outcome.attempts += bool(tries)
-            for how in tries:
+            for how, values in tries.items():
                 outcome.tried_by[how] = outcome.tried_by.get(how, 0) + 1
+                draw = (true, frozenset(values))
+                outcome.draws_by.setdefault(how, set()).add(draw)
+                if true in values:
+                    outcome.hit_draws_by.setdefault(how, set()).add(draw)
             hits = [how for how, values in tries.items() if true in values]
             if hits:
                 outcome.recovered += 1

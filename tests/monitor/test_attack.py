@@ -128,7 +128,11 @@ def chance_allows(tried: int, p: float = ONE_COUNT, risk: float = 0.001) -> int:
 
 
 def within_chance(outcome: attack.Outcome, how: str) -> bool:
-    return outcome.by_attack.get(how, 0) <= chance_allows(outcome.tried_by.get(how, 0))
+    """Counted in draws of the noise, not in targets: the same contacts behind several targets
+    hit or miss together (attack.Outcome.draws_by), which a binomial over targets would read
+    as a leak now and then."""
+    hits = len(outcome.hit_draws_by.get(how, ()))
+    return hits <= chance_allows(len(outcome.draws_by.get(how, ())))
 
 
 def primary_only(counts, partitions, *, min_cell, displayed, forced=()):
