@@ -27,7 +27,9 @@ NOT_AN_OPTION = _("Choose one of the options in the list.")
 NOT_A_BOX = _("One of the answers could not be read. Tick only the boxes on this page.")
 MAX_BODY_BYTES = 16 * 1024
 POSTCODE_MAX_LENGTH = 7  # the self-check sends a few short keys; anything bigger is not ours
-BAD_REGION = _("The region in this address could not be read. Choose a province or enter a postcode.")
+BAD_REGION = _(
+    "The region in this address could not be read. Choose a province or enter a postcode."
+)
 
 
 class DirectoryForm(forms.Form):
