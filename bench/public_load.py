@@ -17,7 +17,8 @@ at once, keep-alive on (`-k`, as browsers do), for `--duration` seconds. The cha
 bench/chat_load.py against the same server processes. It prints, per URL and per kind (cached
 page, directory search by region, directory search by postcode): requests/s, failed and
 non-2xx, p99; the chat's delivery p99 and loss; the most PostgreSQL connections seen; the
-staff login and console during the spike; and the metrics an operator would see. Example (the figures in docs/benchmarks.md):
+staff login and console during the spike; and the metrics an operator would see. Example
+(the figures in docs/benchmarks.md):
 
     python -m bench.public_load --clients 200 --duration 60 --nginx --chat-workers 1 \
         --chat-pairs 100
