@@ -1,5 +1,6 @@
 """A directory search by postcode in a real browser: the browser maps the postcode to its
-region and asks for the canonical region address; no request carries the postcode. Without
+region and asks for the canonical region address; no request carries the postcode (the
+results page shows it from the tab's own storage). Without
 JavaScript the form sends the postcode and the server answers with the same organisations."""
 
 from __future__ import annotations
@@ -86,8 +87,22 @@ def test_a_postcode_search_asks_for_its_region_and_the_postcode_stays_in_the_bro
     names = entry_names(page)
     assert "Hulplijn Overijssel (test)" in names and "Hulplijn Utrecht (test)" not in names
     assert names == server_entry_names(server, "need=talk&audience=parents&postcode=8011AB")
-    assert requests.carrying("8011", "postcode=") == []
     assert any("postcode-regions.json" in seen for seen in requests.seen)  # the table was used
+    # The visitor sees the postcode they typed (from this tab's storage) and can refine the
+    # search in the same region, or clear the postcode for national organisations only.
+    expect(page.locator("#id_postcode")).to_have_value(POSTCODE)
+    page.select_option("#id_need", "advice")
+    page.click("form.directory-search button[type=submit]")
+    page.wait_for_url(re.compile(r"need=advice"))
+    assert urlsplit(page.url).query == "need=advice&audience=parents&region=GE-OV"
+    expect(page.locator("#id_postcode")).to_have_value(POSTCODE)
+    page.fill("#id_postcode", "")
+    page.click("form.directory-search button[type=submit]")
+    page.wait_for_url(re.compile(r"audience=parents$"))
+    assert urlsplit(page.url).query == "need=advice&audience=parents"
+    expect(page.locator("#id_postcode")).to_have_value("")
+    assert page.evaluate("window.sessionStorage.length") == 0
+    assert requests.carrying("8011", "postcode=") == []
 
 
 def test_a_wrong_postcode_is_told_in_the_page_and_not_sent(

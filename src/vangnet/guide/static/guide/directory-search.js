@@ -4,9 +4,12 @@
 // is the same for everyone in that region, so nginx may keep it for a few seconds.
 // Without this script (or if the table cannot be loaded) the form sends the postcode and the
 // server maps it with the same table.
+// The results page of a region search shows the postcode the visitor typed (kept in this
+// tab's sessionStorage, which quick exit clears), so they can change or clear it as before.
 (function () {
   "use strict";
   var POSTCODE_MAX_LENGTH = 7;  // as the server's form
+  var KEPT = "vangnet:directory-postcode";
   var form = document.querySelector("form.directory-search");
   if (!form || !window.fetch || !window.URLSearchParams) { return; }
 
@@ -21,6 +24,22 @@
       return table;
     });
   loading.catch(function () { /* the form then sends the postcode, as without JavaScript */ });
+
+  function keep(postcode) {
+    try {
+      if (postcode) { window.sessionStorage.setItem(KEPT, postcode); }
+      else { window.sessionStorage.removeItem(KEPT); }
+    } catch (e) { /* storage may be disabled: the page then shows an empty postcode */ }
+  }
+
+  function kept() {
+    try { return window.sessionStorage.getItem(KEPT) || ""; } catch (e) { return ""; }
+  }
+
+  function regionOf(regions, postcode) {
+    var match = postcode.length <= POSTCODE_MAX_LENGTH ? regions.pattern.exec(postcode) : null;
+    return match ? regions.areas[match[1].slice(0, 2)] || null : null;
+  }
 
   function value(name) {
     var field = form.elements.namedItem(name);
@@ -59,8 +78,7 @@
     if (province) {
       params.set("province", province);
     } else if (postcode) {
-      var match = postcode.length <= POSTCODE_MAX_LENGTH ? regions.pattern.exec(postcode) : null;
-      var region = match ? regions.areas[match[1].slice(0, 2)] : null;
+      var region = regionOf(regions, postcode);
       if (!region) { return null; }
       params.set("region", region);
     }
@@ -74,7 +92,19 @@
       return;
     }
     postcodeProblem(false);
+    keep(value("province") ? "" : value("postcode").trim());
     window.location.assign(url);
+  }
+
+  // A region search of this tab: show the postcode it was made with, if it is that region's.
+  var shown = new URLSearchParams(window.location.search);
+  var input = document.getElementById("id_postcode");
+  if (shown.get("region") && !shown.has("postcode") && input && !input.value && kept()) {
+    loading.then(function (regions) {
+      if (!input.value && regionOf(regions, kept()) === shown.get("region")) {
+        input.value = kept();
+      }
+    }, function () { /* no table: nothing to check the kept postcode against */ });
   }
 
   form.addEventListener("submit", function (event) {
