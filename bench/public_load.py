@@ -15,9 +15,10 @@ It starts everything itself on this machine, in a temporary directory:
 The load tool is `ab` (Apache Bench, Debian's apache2-utils): one `ab` per URL of the mix, all
 at once, keep-alive on (`-k`, as browsers do), for `--duration` seconds. The chat load is
 bench/chat_load.py against the same server processes. It prints, per URL and per kind (cached
-page, directory search): requests/s, failed and non-2xx, p99; the chat's delivery p99 and loss;
-the most PostgreSQL connections seen; the staff login and console during the spike; and the
-metrics an operator would see. Example (the figures in docs/benchmarks.md):
+page, directory search by region, directory search by postcode): requests/s, failed and
+non-2xx, p99; the chat's delivery p99 and loss; the most PostgreSQL connections seen; the
+staff login and console during the spike; and the metrics an operator would see. Example
+(the figures in docs/benchmarks.md):
 
     python -m bench.public_load --clients 200 --duration 60 --nginx --chat-workers 1 \
         --chat-pairs 100
@@ -51,14 +52,19 @@ sys.path.insert(0, str(REPO))
 from bench.chatclient import staff_login  # noqa: E402
 from bench.nginx_front import NginxFront, free_port  # noqa: E402
 
-# The mix: pages the same for every visitor (cached), and directory searches (dynamic).
+# The mix: pages the same for every visitor (cached), and directory searches: by region, as
+# a browser with JavaScript asks for them (guide/static/guide/directory-search.js maps the
+# postcode 8011AB, 1012AB, 9711AA to its region), and a small share by postcode, as a browser
+# without JavaScript sends them (never cached by nginx).
 CACHED = ["/", "/parents/", "/info/parents-signals/", "/help/", "/self-check/parents/"]
 SEARCHES = [
-    "/help/?need=talk&postcode=8011AB",
-    "/help/?need=advice&audience=parents&postcode=1012AB",
-    "/help/?need=care&postcode=9711AA",
+    "/help/?need=talk&audience=&region=GE-OV",
+    "/help/?need=advice&audience=parents&region=NH",
+    "/help/?need=care&audience=&region=GR",
 ]
+POSTCODE_SEARCHES = ["/help/?need=talk&postcode=8011AB"]
 SEARCH_SHARE = 0.3  # of the clients, by default
+POSTCODE_SHARE = 0.1  # of the search clients, by default
 
 
 @dataclass
@@ -287,6 +293,12 @@ def main() -> None:
         default=SEARCH_SHARE,
         help="the share of the clients on directory searches (1.0: searches only)",
     )
+    parser.add_argument(
+        "--postcode-share",
+        type=float,
+        default=POSTCODE_SHARE,
+        help="the share of the search clients searching by postcode (no JavaScript)",
+    )
     parser.add_argument("--json", type=Path, help="append the results as one JSON line here")
     options = parser.parse_args()
     # `kill` (SIGTERM) ends the run through its clean-up, like Ctrl-C.
@@ -355,13 +367,20 @@ def main() -> None:
             front.start()
             base = front.url
             os.environ["SSL_CERT_FILE"] = str(front.cert)  # the staff login trusts it
-        for path in CACHED + SEARCHES:  # warm up: every page rendered and cached once
+        for path in CACHED + SEARCHES + POSTCODE_SEARCHES:  # warm up: each rendered once
             run_ab(base, path, "warm", 1, 1)
         search_clients = round(options.clients * options.search_share)
         cached_clients = options.clients - search_clients
-        plan = [(p, "cached", cached_clients // len(CACHED)) for p in CACHED] + [
-            (p, "search", search_clients // len(SEARCHES)) for p in SEARCHES
-        ]
+        postcode_clients = round(search_clients * options.postcode_share)
+        region_clients = search_clients - postcode_clients
+        plan = (
+            [(p, "cached", cached_clients // len(CACHED)) for p in CACHED]
+            + [(p, "search", region_clients // len(SEARCHES)) for p in SEARCHES]
+            + [
+                (p, "postcode_search", postcode_clients // len(POSTCODE_SEARCHES))
+                for p in POSTCODE_SEARCHES
+            ]
+        )
         plan = [step for step in plan if step[2] > 0]  # --search-share 1.0: searches only
         stop = threading.Event()
         connections: list[int] = []
@@ -433,7 +452,7 @@ def main() -> None:
                 else {"error": (directory / "chat.log").read_text()[-2000:]}
             )
         results["pages"] = [vars(r) for r in sorted(ab_results, key=lambda r: (r.kind, r.url))]
-        for kind in ("cached", "search"):
+        for kind in ("cached", "search", "postcode_search"):
             rows = [r for r in ab_results if r.kind == kind]
             results[kind] = {
                 "rps": round(sum(r.rps for r in rows), 1),

@@ -1,10 +1,12 @@
 """The nginx sample in deploy/ is real: `nginx -t` accepts it, and an nginx running it in front
 of two page processes and the chat's own process carries a chat there (WebSocket upgrade, no
-sticky sessions), sends pages to the page processes, micro-caches public pages only, limits a
-burst from one client, and logs no client address."""
+sticky sessions), sends pages to the page processes, micro-caches public pages only (and
+directory searches by region, never those with a postcode), limits a burst from one client,
+and logs no client address."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import urllib.error
@@ -110,7 +112,8 @@ async def test_a_chat_through_nginx_on_the_chats_own_process(deployment: Deploym
     assert (status, headers.get("X-Cache-Status")) == (200, "HIT")
     assert headers.get("Cache-Control") == "no-store"  # the browser still keeps nothing
     assert "X-Accel-Expires" not in headers
-    assert https_get(f"{front.url}/help/?need=talk")[1].get("X-Cache-Status") == "BYPASS"
+    # Any query string reaches Django; nginx stores only what Django marks (test below).
+    assert https_get(f"{front.url}/help/?need=talk")[1].get("X-Cache-Status") == "MISS"
     with_cookie = https_get(f"{front.url}/parents/", cookie=f"sessionid={session}")
     assert with_cookie[1].get("X-Cache-Status") == "BYPASS"
     # Static files come from collectstatic's directory, not from the data directory.
@@ -150,3 +153,34 @@ async def test_a_chat_through_nginx_on_the_chats_own_process(deployment: Deploym
     assert "Mila" not in logs and "/ws/" not in logs
     for server in deployment.servers:
         assert "Traceback" not in server.log()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_region_searches_are_micro_cached_and_postcode_searches_never(
+    deployment: Deployment,
+) -> None:
+    front = deployment.nginx
+    # A shared search lives until the next full minute: start well inside one.
+    second = dt.datetime.now().second
+    if second >= 55:
+        time.sleep(61 - second)
+    region = f"{front.url}/help/?need=talk&audience=&region=GE-OV"  # as the browser asks
+    status, headers = https_get(region)
+    assert (status, headers.get("X-Cache-Status")) == (200, "MISS")
+    status, headers = https_get(region)
+    assert (status, headers.get("X-Cache-Status")) == (200, "HIT")
+    assert "X-Accel-Expires" not in headers and headers.get("Cache-Control") == "no-store"
+    # A search with a postcode is neither looked up nor stored, however often it comes ...
+    for query in ("need=talk&postcode=8011AB", "need=talk&audience=&region=GE-OV&postcode=8011"):
+        for _ in range(3):
+            status, headers = https_get(f"{front.url}/help/?{query}")
+            assert (status, headers.get("X-Cache-Status")) == (200, "BYPASS"), query
+    # ... and another spelling of a region search is answered by Django, not stored.
+    for query in ("need=talk&region=GE-OV", "need=talk&audience=&region=OV-GE", "region=GE-OV&x=1"):
+        for _ in range(2):
+            status, headers = https_get(f"{front.url}/help/?{query}")
+            assert (status, headers.get("X-Cache-Status")) == (200, "MISS"), query
+    logs = front.logs()
+    assert "GE-OV" not in logs and "8011" not in logs and "/help/" not in logs  # no queries

@@ -83,6 +83,65 @@ def test_a_search_is_shared_per_region_and_never_carries_another_visitors_postco
     assert not second.cookies
 
 
+REGION_SEARCH = "/help/?need=talk&audience=&region=GE-OV"  # as directory-search.js asks
+
+
+def test_a_region_search_in_its_canonical_form_may_be_kept_by_nginx(
+    django_assert_num_queries: Any,
+) -> None:
+    # A visitor without JavaScript searched by postcode in the same region first: the region
+    # search is that search (0 queries), without anybody's postcode, and nginx may keep it.
+    by_postcode = Client().get("/help/?need=talk&postcode=8011AB")
+    assert "X-Accel-Expires" not in by_postcode
+    for _ in range(2):
+        with django_assert_num_queries(0):
+            by_region = Client().get(REGION_SEARCH)
+        assert by_region.status_code == 200
+        assert 0 < int(by_region["X-Accel-Expires"]) <= 10
+        assert by_region["Cache-Control"] == "no-store" and not by_region.cookies
+        html = by_region.content.decode()
+        assert html == by_postcode.content.decode().replace('value="8011AB"', 'value=""')
+        assert "Gelderland, Overijssel" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "need=talk&region=GE-OV",  # no audience
+        "audience=&need=talk&region=GE-OV",  # another order of the fields
+        "need=talk&audience=&region=OV-GE",  # another order of the provinces
+        "need=talk&audience=&region=GE-OV&utm_source=tv",  # anything more
+        "need=talk&audience=&region=GE-OV&postcode=",
+        "need=talk&audience=&region=GE-OV&postcode=8011AB",
+        "need=talk&audience=&region=GE-OV&region=GE-OV",
+        "need=talk&audience=&region=GE%2DOV",
+        "need=talk&audience=&province=OV&region=GE-OV",
+    ],
+)
+def test_other_spellings_of_a_search_are_answered_but_not_kept_by_nginx(query: str) -> None:
+    Client().get(REGION_SEARCH)  # the shared page exists
+    for _ in range(2):
+        response = Client().get(f"/help/?{query}")
+        assert response.status_code == 200
+        assert "X-Accel-Expires" not in response
+        assert b"errorlist" not in response.content
+
+
+@pytest.mark.parametrize(
+    "region", ["XX", "nh", "NH-", "NH--ZH", "-", " NH", "NH-ZH-" * 20, "%00", "NH%0AZH", "NH,ZH"]
+)
+def test_a_bad_region_gets_the_forms_clear_error_never_a_500(region: str) -> None:
+    for prefix, message in (("", "De regio in dit adres"), ("/en", "The region in this address")):
+        response = Client().get(f"{prefix}/help/?need=talk&audience=&region={region}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "errorlist" in html
+        # (A null character gets Django's own message for every text field.)
+        assert message in html or region == "%00"
+        assert 'href="#id_province"' in html  # the error leads to a field on the page
+        assert "X-Accel-Expires" not in response
+
+
 def test_a_search_elsewhere_or_for_something_else_is_rendered_for_itself(
     django_assert_num_queries: Any,
 ) -> None:

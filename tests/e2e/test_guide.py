@@ -91,6 +91,15 @@ def test_results_and_errors_pass_axe(narrow: tuple[Page, Traffic], server: Serve
     page.goto(f"{server.url}{prefix}/help/?postcode=nonsense&need=bogus")
     expect(page.locator(".errorlist")).to_be_visible()
     assert_accessible_light_and_narrow(page, traffic, lang)
+    # A search by region (as the browser asks for a postcode's), and a wrong postcode told
+    # by the page's script.
+    page.goto(f"{server.url}{prefix}/help/?need=talk&audience=&region=GE-OV")
+    expect(page.locator(".entry").first).to_be_visible()
+    assert_accessible_light_and_narrow(page, traffic, lang)
+    page.fill("#id_postcode", "0000")
+    page.click("form.directory-search button[type=submit]")
+    expect(page.locator("#id_postcode_check")).to_be_visible()
+    assert_accessible_light_and_narrow(page, traffic, lang)
 
 
 def test_self_check_works_without_javascript(browser: Browser, server: Server) -> None:

@@ -21,6 +21,10 @@ the same for everyone (a directory search: need, audience, region) is rendered o
 *normalised* choice, with placeholders where the visitor's own input is echoed (the postcode
 they typed), and those are filled in per request. The cache key never holds what the visitor
 typed, only the normalised variant; the same version number invalidates these entries.
+nginx may keep such a page too (`X-Accel-Expires`), but only when the request's query string
+is exactly the search's canonical form (`canonical_query`): any other spelling of the same
+search, and every search with a postcode in it, reaches Django and is not stored by nginx, so
+query strings a visitor makes up cannot fill nginx's cache.
 """
 
 from __future__ import annotations
@@ -94,6 +98,7 @@ def shared_rendering(
     render: Callable[[Mapping[str, str]], HttpResponse],
     own_values: Mapping[str, str],
     timeout: int,
+    canonical_query: str | None = None,
 ) -> HttpResponse:
     """`render(values)` once per `variant` (at most `timeout` seconds), shared by every visitor.
 
@@ -101,6 +106,9 @@ def shared_rendering(
     key. `render` is called with `placeholder(name)` for every name in `own_values`; each
     answer gets the visitor's own values, escaped, in their place. A request with cookies (a
     staff member) gets a page rendered for itself, as with `cached_public_page`.
+
+    When the request's query string is exactly `canonical_query` and no value of the visitor's
+    own is in the page, the answer also allows nginx's micro-cache (for at most `timeout`).
     """
     if not _may_use_cache(request, allow_query=True):
         metrics.search_cache("bypass")
@@ -114,9 +122,17 @@ def shared_rendering(
         return render(own_values)
     version = found.get(VERSION_KEY, 0)
     entry = found.get(key)
+    proxy_may_keep = (
+        canonical_query is not None
+        and request.META.get("QUERY_STRING", "") == canonical_query
+        and not any(own_values.values())
+    )
     if entry is not None and entry[0] == version:
         metrics.search_cache("hit")
-        return _filled(HttpResponse(entry[1], content_type=entry[2]), own_values)
+        response = _filled(HttpResponse(entry[1], content_type=entry[2]), own_values)
+        if proxy_may_keep:
+            _allow_proxy_cache(response, timeout)
+        return response
     response = render({name: placeholder(name) for name in own_values})
     timeout = min(timeout, settings.VANGNET_PAGE_CACHE_SECONDS)
     if _may_store(request, response) and timeout > 0:
@@ -125,6 +141,8 @@ def shared_rendering(
             cache.set(key, (version, response.content, response["Content-Type"]), timeout)
         except Exception as error:
             _cache_unreachable(error)
+        if proxy_may_keep:
+            _allow_proxy_cache(response, timeout)
     return _filled(response, own_values)
 
 
@@ -188,8 +206,12 @@ def _cached_response(content: bytes, content_type: str) -> HttpResponse:
     return response
 
 
-def _allow_proxy_cache(response: HttpResponse) -> None:
-    response["X-Accel-Expires"] = str(min(PROXY_CACHE_SECONDS, settings.VANGNET_PAGE_CACHE_SECONDS))
+def _allow_proxy_cache(response: HttpResponse, at_most: int | None = None) -> None:
+    seconds = min(PROXY_CACHE_SECONDS, settings.VANGNET_PAGE_CACHE_SECONDS)
+    if at_most is not None:
+        seconds = min(seconds, at_most)
+    if seconds > 0:  # the last second of a minute: nothing worth keeping
+        response["X-Accel-Expires"] = str(seconds)
 
 
 def _without_cache(

@@ -6,10 +6,20 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.guide.models import Audience
-from vangnet.guide.regions import POSTCODE_HELP, POSTCODE_RE, Province, provinces_for_postcode
+from vangnet.guide.regions import (
+    POSTCODE_HELP,
+    POSTCODE_RE,
+    REGION_MAX_LENGTH,
+    Province,
+    normalised,
+    parse_region,
+    provinces_for_postcode,
+    region_code,
+)
 from vangnet.guide.selectors import Need
 from vangnet.guide.selfcheck import THEME_LABELS, SelfCheck
 
@@ -17,6 +27,9 @@ NOT_AN_OPTION = _("Choose one of the options in the list.")
 NOT_A_BOX = _("One of the answers could not be read. Tick only the boxes on this page.")
 MAX_BODY_BYTES = 16 * 1024
 POSTCODE_MAX_LENGTH = 7  # the self-check sends a few short keys; anything bigger is not ours
+BAD_REGION = _(
+    "The region in this address could not be read. Choose a province or enter a postcode."
+)
 
 
 class DirectoryForm(forms.Form):
@@ -45,6 +58,15 @@ class DirectoryForm(forms.Form):
         required=False,
         error_messages={"max_length": _("A postcode has at most 7 characters, like 1234 AB.")},
     )
+    # Not shown on the page: the browser sends it instead of the postcode (directory-search.js
+    # looks the postcode's region up itself), so the postcode never leaves the browser.
+    region = forms.CharField(
+        label=_("Region"),
+        max_length=REGION_MAX_LENGTH,
+        required=False,
+        strip=False,  # as the quick check below: " NH" is not a region
+        error_messages={"max_length": BAD_REGION},
+    )
 
     def clean_postcode(self) -> str:
         postcode: str = self.cleaned_data["postcode"].strip()
@@ -54,11 +76,23 @@ class DirectoryForm(forms.Form):
             raise forms.ValidationError(_("Enter a Dutch postcode, like 1234 or 1234 AB."))
         return postcode
 
+    def clean_region(self) -> str:
+        region: str = self.cleaned_data["region"]
+        if not region:
+            return ""
+        provinces = parse_region(region)
+        if provinces is None:
+            raise forms.ValidationError(BAD_REGION)
+        return region_code(provinces)
+
     def provinces(self) -> tuple[str, ...]:
-        """The chosen province, or else the provinces the postcode area may lie in."""
-        if self.cleaned_data.get("province"):
-            return (self.cleaned_data["province"],)
-        return tuple(provinces_for_postcode(self.cleaned_data.get("postcode", "")))
+        """The chosen province, or else the region's provinces, or else those the postcode area
+        may lie in; in the normalised order."""
+        return _provinces(
+            self.cleaned_data.get("province", ""),
+            self.cleaned_data.get("region", ""),
+            self.cleaned_data.get("postcode", ""),
+        )
 
     @classmethod
     def variant_of(cls, query: QueryDict) -> str | None:
@@ -68,23 +102,60 @@ class DirectoryForm(forms.Form):
         Worked out without building the form: its deep-copied fields cost more than serving
         the shared page of the search (core/pagecache.py). A test holds it to the form's
         own validation."""
-        chosen = []
-        for name in ("need", "audience", "province"):
-            value = query.get(name, "")
-            if value and value not in _CHOICE_VALUES[name]:
-                return None
-            chosen.append(value)
-        postcode = query.get("postcode", "").strip()
-        if len(postcode) > POSTCODE_MAX_LENGTH or (postcode and not POSTCODE_RE.match(postcode)):
+        chosen = _chosen(query)
+        if chosen is None:
             return None
-        provinces = (chosen[2],) if chosen[2] else provinces_for_postcode(postcode)
-        return "|".join((*chosen, *provinces))
+        need, audience, province, region, postcode = chosen
+        return "|".join((need, audience, province, *_provinces(province, region, postcode)))
+
+    @classmethod
+    def canonical_query(cls, query: QueryDict) -> str | None:
+        """The one query string of this search that nginx may micro-cache: need, audience and
+        then the chosen province or else the region, in that order, nothing else (never a
+        postcode). None when the form would refuse the search."""
+        chosen = _chosen(query)
+        if chosen is None:
+            return None
+        need, audience, province, region, postcode = chosen
+        pairs = [("need", need), ("audience", audience)]
+        if province:
+            pairs.append(("province", province))
+        elif provinces := _provinces(province, region, postcode):
+            pairs.append(("region", region_code(provinces)))
+        return urlencode(pairs)
+
+
+def _chosen(query: QueryDict) -> tuple[str, str, str, str, str] | None:
+    """need, audience, province, region (normalised) and postcode of a search the form would
+    accept; None otherwise. Mirrors the form's validation (a test holds it to that)."""
+    chosen = []
+    for name in ("need", "audience", "province"):
+        value = query.get(name, "")
+        if value and value not in _CHOICE_VALUES[name]:
+            return None
+        chosen.append(value)
+    region = query.get("region", "")
+    provinces = parse_region(region) if region else ()
+    if provinces is None:
+        return None
+    postcode = query.get("postcode", "").strip()
+    if len(postcode) > POSTCODE_MAX_LENGTH or (postcode and not POSTCODE_RE.match(postcode)):
+        return None
+    return chosen[0], chosen[1], chosen[2], region_code(provinces), postcode
+
+
+def _provinces(province: str, region: str, postcode: str) -> tuple[str, ...]:
+    if province:
+        return (province,)
+    if region:
+        return parse_region(region) or ()
+    return normalised(provinces_for_postcode(postcode))
 
 
 _CHOICE_VALUES = {
     name: frozenset(str(value) for value, _label in field.choices)  # type: ignore[attr-defined]
     for name, field in DirectoryForm.base_fields.items()
-    if name != "postcode"
+    if name not in {"postcode", "region"}
 }
 
 

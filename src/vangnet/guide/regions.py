@@ -2,11 +2,19 @@
 
 Dutch postcode areas do not follow province borders exactly, so a two-digit area maps to every
 province it touches (an approximation a visitor can correct by choosing their province).
+
+A *region* is the set of provinces a search covers, written as their codes in alphabetical
+order joined by dashes (`NH-ZH`). The browser maps a postcode to its region itself, with the
+table in guide/static/guide/postcode-regions.json (made by `postcode_regions_json()`, checked by
+a test), so a search by postcode can ask `/help/?region=NH-ZH` and the postcode stays in the
+browser.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +83,50 @@ def provinces_for_postcode(postcode: str) -> tuple[Province, ...]:
         if area in numbers:
             return provinces
     return ()
+
+
+REGION_SEPARATOR = "-"
+_CODES = frozenset(str(province) for province in Province)
+# Every province once, with separators: anything longer is not a region of ours.
+REGION_MAX_LENGTH = len(REGION_SEPARATOR.join(sorted(_CODES)))
+STATIC_TABLE = "guide/postcode-regions.json"
+
+
+def normalised(provinces: Iterable[str]) -> tuple[str, ...]:
+    """Province codes in the one order every search uses (alphabetical), each once."""
+    return tuple(sorted({str(province) for province in provinces}))
+
+
+def region_code(provinces: Iterable[str]) -> str:
+    """The region of these provinces as a query value: `NH-ZH`."""
+    return REGION_SEPARATOR.join(normalised(provinces))
+
+
+def parse_region(value: str) -> tuple[str, ...] | None:
+    """The provinces of a region value, normalised; None when it is not one (unknown codes,
+    empty parts, too long). Any order and repeats are accepted and normalised."""
+    if not value or len(value) > REGION_MAX_LENGTH:
+        return None
+    codes = value.split(REGION_SEPARATOR)
+    if not all(code in _CODES for code in codes):
+        return None
+    return normalised(codes)
+
+
+def postcode_regions() -> dict[str, str]:
+    """Every two-digit postcode area (10-99) and its region: the browser's lookup table."""
+    table = {}
+    for area in range(10, 100):
+        provinces = provinces_for_postcode(f"{area}00")
+        if provinces:
+            table[str(area)] = region_code(provinces)
+    return table
+
+
+def postcode_regions_json() -> str:
+    """The static file's text: the table and the postcode pattern the browser checks first."""
+    document = {
+        "pattern": POSTCODE_RE.pattern,
+        "areas": postcode_regions(),
+    }
+    return json.dumps(document, indent=1, sort_keys=True) + "\n"

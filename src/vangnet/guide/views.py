@@ -19,6 +19,7 @@ from vangnet.core.pagecache import cached_public_page, shared_rendering
 from vangnet.guide import hours, selectors
 from vangnet.guide.forms import MAX_BODY_BYTES, NOT_A_BOX, DirectoryForm, SelfCheckForm
 from vangnet.guide.models import Audience
+from vangnet.guide.regions import Province
 from vangnet.guide.selfcheck import ADVICE_TEXTS, CHECKS, WEIGHT_LABELS, Urgency, assess
 
 AUDIENCE_CHECK = {
@@ -135,9 +136,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         return _directory_page(request, postcode=request.GET.get("postcode", ""))
     # A valid search is rendered once per normalised search (need, audience, region; never
     # the postcode) and shared; the postcode the visitor typed is filled in per request.
+    # Asked for in its canonical form (as directory-search.js asks), nginx may keep it too.
     return shared_rendering(
         request,
         variant=variant,
+        canonical_query=DirectoryForm.canonical_query(request.GET),
         render=lambda values: _directory_page(request, postcode=values["postcode"]),
         own_values={"postcode": request.GET.get("postcode", "")},
         timeout=hours.seconds_until_next_minute(hours.now()),
@@ -159,6 +162,7 @@ def _directory_page(request: HttpRequest, *, postcode: str) -> HttpResponse:
         context.update(
             searched=True,
             provinces=provinces,
+            province_names=[Province(code).label for code in provinces],
             result=selectors.search_directory(
                 need=data["need"],
                 audience=data["audience"],
