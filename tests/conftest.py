@@ -131,3 +131,14 @@ def fresh_page_cache() -> None:
     from vangnet.core.pagecache import invalidate_public_pages
 
     invalidate_public_pages()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language (Dutch): a request to an /en/ page leaves
+    English active in the test's thread (LocaleMiddleware does not switch back)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
