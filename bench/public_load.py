@@ -101,11 +101,12 @@ def stop_everything() -> None:
             process.wait(timeout=10)
 
 
-def run_ab(base: str, path: str, kind: str, clients: int, duration: int) -> AbResult:
+def run_ab(base: str, path: str, kind: str, clients: int, duration: int, nice: int = 0) -> AbResult:
     result = AbResult(url=path, kind=kind, clients=clients)
     ab = started(
         subprocess.Popen(
             [
+                *(["nice", "-n", str(nice)] if nice else []),
                 "ab",
                 "-q",
                 "-k",
@@ -299,6 +300,13 @@ def main() -> None:
         default=POSTCODE_SHARE,
         help="the share of the search clients searching by postcode (no JavaScript)",
     )
+    parser.add_argument(
+        "--load-nice",
+        type=int,
+        default=0,
+        help="CPU niceness of the page load tool (ab): above 0 it yields the CPU to the servers"
+        " and the chat load, as visitors' own devices would not share the server's cores",
+    )
     parser.add_argument("--json", type=Path, help="append the results as one JSON line here")
     options = parser.parse_args()
     # `kill` (SIGTERM) ends the run through its clean-up, like Ctrl-C.
@@ -356,6 +364,7 @@ def main() -> None:
         "chat_workers": options.chat_workers if split else 0,
         "page_nice": options.page_nice if split else 0,
         "chat_nice": options.chat_nice if split else 0,
+        "load_nice": options.load_nice,
         "nginx": options.nginx,
         "load_average_before": os.getloadavg()[0],
     }
@@ -422,7 +431,7 @@ def main() -> None:
         threads = [
             threading.Thread(
                 target=lambda p=p, k=k, c=c: ab_results.append(
-                    run_ab(base, p, k, c, options.duration)
+                    run_ab(base, p, k, c, options.duration, options.load_nice)
                 )
             )
             for p, k, c in plan

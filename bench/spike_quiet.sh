@@ -8,7 +8,7 @@
 #
 # Each run creates its own database, servers and nginx in a temporary directory and stops every
 # process it started (nginx included) and drops its database, also when stopped with Ctrl-C or
-# `kill`. Takes about 10 minutes. A small trial of the same commands:
+# `kill`. Takes about 12 minutes. A small trial of the same commands:
 #   CLIENTS=20 DURATION=10 PAIRS=10 EMBEDDED_CLIENTS=10 SEARCHES=200 sh bench/spike_quiet.sh /tmp/trial.jsonl
 set -eu
 cd "$(dirname "$0")/.."
@@ -46,6 +46,10 @@ run $PY -m bench.directory_cpu --searches "$SEARCHES" --json "$OUT"
 #    for 60 s, 100 chat pairs at 0.5 msg/s through nginx at the same time, a staff login.
 run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx \
     --chat-workers 1 --chat-pairs "$PAIRS" --chat-rate 0.5 --json "$OUT"
+# 2b. The same with the page load tool (ab) at nice 10: it then yields the 2 cores to the
+#     servers and the chat load, as the visitors' own devices would not share the server's CPU.
+run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx \
+    --chat-workers 1 --chat-pairs "$PAIRS" --chat-rate 0.5 --load-nice 10 --json "$OUT"
 # 3. The same without nginx: every page request reaches Django (page cache in Redis); the
 #    chat load straight to the chat's process.
 run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" \
