@@ -13,7 +13,10 @@ It starts everything itself on this machine, in a temporary directory:
 - `--embedded`: the embedded default (SQLite, one process, no Redis).
 
 The load tool is `ab` (Apache Bench, Debian's apache2-utils): one `ab` per URL of the mix, all
-at once, keep-alive on (`-k`, as browsers do), for `--duration` seconds. The chat load is
+at once, keep-alive on (`-k`, as browsers do), for `--duration` seconds, each client as fast
+as it can (the capacity). With `--cached-rate` / `--search-rate` the same clients offer a
+fixed rate instead, through `hey` (Debian's package), which limits each client's requests per
+second: the spike at the issue's rates, to see what the chat does while it runs. The chat load is
 bench/chat_load.py against the same server processes. It prints, per URL and per kind (cached
 page, directory search by region, directory search by postcode): requests/s, failed and
 non-2xx, p99; the chat's delivery p99 and loss; the most PostgreSQL connections seen; the
@@ -137,6 +140,54 @@ def run_ab(base: str, path: str, kind: str, clients: int, duration: int, nice: i
     result.p50_ms = number(r"\n\s+50%\s+(\d+)")
     result.p99_ms = number(r"\n\s+99%\s+(\d+)")
     result.max_ms = number(r"100%\s+(\d+)")
+    if not result.requests:
+        print(out, file=sys.stderr)
+    return result
+
+
+def run_hey(
+    base: str, path: str, kind: str, clients: int, duration: int, rate: float, nice: int = 0
+) -> AbResult:
+    """The same URL at a fixed rate: `hey` (Debian's package) with `clients` workers, each
+    limited to rate / clients requests per second, keep-alive on."""
+    result = AbResult(url=path, kind=kind, clients=clients)
+    hey = started(
+        subprocess.Popen(
+            [
+                *(["nice", "-n", str(nice)] if nice else []),
+                "hey",
+                "-z",
+                f"{duration}s",
+                "-c",
+                str(clients),
+                "-q",
+                f"{rate / clients:.4f}",
+                "-t",
+                "30",
+                f"{base}{path}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+    )
+    out, _ = hey.communicate()
+
+    def seconds_ms(pattern: str) -> float:
+        found = re.search(pattern, out)
+        return round(float(found.group(1)) * 1000, 1) if found else 0.0
+
+    statuses = {int(code): int(n) for code, n in re.findall(r"\[(\d{3})\]\s+(\d+) responses", out)}
+    errors = sum(int(n) for n in re.findall(r"\[(\d+)\]\s+Get ", out))
+    result.requests = sum(statuses.values()) + errors
+    result.failed = errors
+    result.non_2xx = sum(n for code, n in statuses.items() if not 200 <= code < 300)
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    result.rps = float(found.group(1)) if found else 0.0
+    result.p50_ms = seconds_ms(r"50% in ([\d.]+) secs")
+    result.max_ms = seconds_ms(r"Slowest:\s+([\d.]+) secs")
+    # hey leaves out its 99th percentile on small samples: the slowest then stands in.
+    result.p99_ms = seconds_ms(r"99% in ([\d.]+) secs") or result.max_ms
     if not result.requests:
         print(out, file=sys.stderr)
     return result
@@ -301,6 +352,19 @@ def main() -> None:
         help="the share of the search clients searching by postcode (no JavaScript)",
     )
     parser.add_argument(
+        "--cached-rate",
+        type=float,
+        default=0,
+        help="offer the cached pages at this many requests/s in all (hey); 0: as fast as"
+        " the clients go (ab)",
+    )
+    parser.add_argument(
+        "--search-rate",
+        type=float,
+        default=0,
+        help="offer the directory searches at this many requests/s in all (hey); 0: ab",
+    )
+    parser.add_argument(
         "--load-nice",
         type=int,
         default=0,
@@ -365,6 +429,7 @@ def main() -> None:
         "page_nice": options.page_nice if split else 0,
         "chat_nice": options.chat_nice if split else 0,
         "load_nice": options.load_nice,
+        "offered_rates": {"cached": options.cached_rate, "search": options.search_rate},
         "nginx": options.nginx,
         "load_average_before": os.getloadavg()[0],
     }
@@ -428,12 +493,21 @@ def main() -> None:
             )
             time.sleep(8)  # the chat load prepares its pairs first
         ab_results: list[AbResult] = []
+        rates = {
+            "cached": options.cached_rate,
+            "search": options.search_rate * (1 - options.postcode_share),
+            "postcode_search": options.search_rate * options.postcode_share,
+        }
+        kind_urls = {kind: sum(1 for step in plan if step[1] == kind) for kind in rates}
+
+        def load(path: str, kind: str, clients: int) -> AbResult:
+            if rates[kind]:
+                rate = rates[kind] / kind_urls[kind]
+                return run_hey(base, path, kind, clients, options.duration, rate, options.load_nice)
+            return run_ab(base, path, kind, clients, options.duration, options.load_nice)
+
         threads = [
-            threading.Thread(
-                target=lambda p=p, k=k, c=c: ab_results.append(
-                    run_ab(base, p, k, c, options.duration, options.load_nice)
-                )
-            )
+            threading.Thread(target=lambda p=p, k=k, c=c: ab_results.append(load(p, k, c)))
             for p, k, c in plan
         ]
         for thread in threads:

@@ -8,7 +8,7 @@
 #
 # Each run creates its own database, servers and nginx in a temporary directory and stops every
 # process it started (nginx included) and drops its database, also when stopped with Ctrl-C or
-# `kill`. Takes about 12 minutes. A small trial of the same commands:
+# `kill`. Takes about 15 minutes; needs Debian's apache2-utils (ab) and hey. A small trial of the same commands:
 #   CLIENTS=20 DURATION=10 PAIRS=10 EMBEDDED_CLIENTS=10 SEARCHES=200 sh bench/spike_quiet.sh /tmp/trial.jsonl
 set -eu
 cd "$(dirname "$0")/.."
@@ -50,6 +50,11 @@ run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx
 #     servers and the chat load, as the visitors' own devices would not share the server's CPU.
 run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx \
     --chat-workers 1 --chat-pairs "$PAIRS" --chat-rate 0.5 --load-nice 10 --json "$OUT"
+# 2c. The spike at the issue's rates (1,500 cached pages/s and 300 searches/s offered by the
+#     same 200 clients, `hey`), with the chat load: what the chat does while the spike runs.
+run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx \
+    --chat-workers 1 --chat-pairs "$PAIRS" --chat-rate 0.5 --cached-rate 1500 --search-rate 300 \
+    --json "$OUT"
 # 3. The same without nginx: every page request reaches Django (page cache in Redis); the
 #    chat load straight to the chat's process.
 run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" \
