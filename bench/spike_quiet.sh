@@ -59,10 +59,12 @@ run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx
 #    chat load straight to the chat's process.
 run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" \
     --chat-workers 1 --chat-pairs "$PAIRS" --chat-rate 0.5 --json "$OUT"
-# 4. For comparison, the earlier topology: nginx in front of 2 processes that serve both the
-#    pages and the chat.
-run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx \
-    --chat-workers 0 --chat-pairs "$PAIRS" --chat-rate 0.5 --json "$OUT"
+# 4. For comparison (COMPARE=1), the earlier topology: nginx in front of 2 processes that serve
+#    both the pages and the chat.
+if [ "${COMPARE:-0}" = 1 ]; then
+    run $PY -m bench.public_load --clients "$CLIENTS" --duration "$DURATION" --nginx \
+        --chat-workers 0 --chat-pairs "$PAIRS" --chat-rate 0.5 --json "$OUT"
+fi
 # 5. The embedded default (SQLite, one process), 50 clients.
 run $PY -m bench.public_load --embedded --clients "$EMBEDDED_CLIENTS" --duration "$DURATION" \
     --json "$OUT"
