@@ -69,15 +69,24 @@ class Server:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> Server:
+        self.spawn()
+        return self.wait_ready(timeout)
+
+    def spawn(self) -> None:
+        """Start the process without waiting for it to listen (see `start_all`)."""
         self.log_path = Path(self.env["VANGNET_DATA_DIR"]) / f"server-{self.port}.log"
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-            [sys.executable, "-m", "vangnet.cli", "serve", "--port", str(self.port)]
-            + self.serve_args,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+                [sys.executable, "-m", "vangnet.cli", "serve", "--port", str(self.port)]
+                + self.serve_args,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_ready(self, timeout: float = 30) -> Server:
+        """Until the process accepts connections on its port."""
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -105,6 +114,20 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+
+def start_all(servers: list[Server], timeout: float = 30) -> list[Server]:
+    """Start the servers side by side (each takes seconds to import and warm up)."""
+    for server in servers:
+        server.spawn()
+    try:
+        for server in servers:
+            server.wait_ready(timeout)
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
 
 
 def prepared_env(data_dir: Path, **extra: str) -> dict[str, str]:
