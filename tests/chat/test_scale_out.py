@@ -3,11 +3,15 @@ visitor on process A chats with a counsellor on process B."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -16,7 +20,7 @@ from bench.chatclient import new_id, open_console, staff_login, start_visitor
 from cryptography.fernet import Fernet
 from psycopg import sql
 
-from tests.servers import Server, prepared_env, run_cli, start_all
+from tests.servers import Server, prepared_env, run_cli, server_env, start_all
 from vangnet.accounts.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.slow]
@@ -38,19 +42,74 @@ def postgres_database() -> Iterator[str]:
             )
 
 
+@dataclass
+class _Template:
+    """A database migrated and given the demo staff once per test session, with the keys its
+    encrypted fields were written with, and the collected static files."""
+
+    name: str
+    keys: dict[str, str]
+    data_dir: Path  # what `migrate`, `demo-data` and `collectstatic` wrote there
+
+
+_template: _Template | None = None
+
+
+def _admin(statement: sql.Composable) -> None:
+    with psycopg.connect(os.environ["VANGNET_TEST_DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _drop_template(name: str, data_dir: str) -> None:
+    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _prepared_template() -> _Template:
+    global _template  # noqa: PLW0603 - one template per test session
+    if _template is None:
+        admin_url = os.environ["VANGNET_TEST_DATABASE_URL"]
+        name = f"vangnet_tpl_{uuid.uuid4().hex[:12]}"
+        data_dir = tempfile.mkdtemp(prefix="vangnet-template-")
+        _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        atexit.register(_drop_template, name, data_dir)
+        keys = {
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "VANGNET_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        }
+        env = prepared_env(
+            Path(data_dir),
+            DATABASE_URL=admin_url.rsplit("/", 1)[0] + "/" + name,
+            REDIS_URL=os.environ["VANGNET_TEST_REDIS_URL"],
+            VANGNET_HTTPS="0",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            **keys,
+        )
+        # Production serves hashed static files: the login page needs the manifest.
+        run_cli(env, "collectstatic", "--noinput", "-v", "0")
+        _template = _Template(name, keys, Path(data_dir))
+    return _template
+
+
 def production_env(data_dir: Path, database_url: str) -> dict[str, str]:
-    """Production-style settings: PostgreSQL, Redis, keys from the environment, demo staff."""
-    env = prepared_env(
+    """Production-style settings: PostgreSQL, Redis, keys from the environment, demo staff.
+
+    The database at `database_url` (from `postgres_database`) is made a copy of the session's
+    migrated template, which is what `migrate` and `demo-data` would make of it, in a fraction
+    of their time; the data directory is a copy of the template's (its collected static files)."""
+    template = _prepared_template()
+    name = sql.Identifier(database_url.rsplit("/", 1)[1])
+    _admin(sql.SQL("DROP DATABASE {}").format(name))
+    _admin(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(name, sql.Identifier(template.name)))
+    env = server_env(
         data_dir,
         DATABASE_URL=database_url,
         REDIS_URL=os.environ["VANGNET_TEST_REDIS_URL"],
-        SECRET_KEY=secrets.token_urlsafe(48),
-        VANGNET_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         VANGNET_HTTPS="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        **template.keys,
     )
-    # Production serves hashed static files: the login page needs the manifest.
-    run_cli(env, "collectstatic", "--noinput", "-v", "0")
+    shutil.copytree(template.data_dir, data_dir, dirs_exist_ok=True)
     return env
 
 
