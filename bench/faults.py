@@ -44,7 +44,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.servers import Server, free_port, prepared_env, run_cli  # noqa: E402
+from tests.servers import Server, free_port, prepared_env, run_cli, start_all  # noqa: E402
 
 from bench.chat_load import our_participants, run_event_loop, run_load  # noqa: E402
 
@@ -115,7 +115,7 @@ class Campaign:
         self.options = options
         self.env = env
         self.redis = redis
-        self.workers = [Server(env=env).start(), Server(env=env).start()]
+        self.workers = start_all([Server(env=env), Server(env=env)])
         self.database = env["DATABASE_URL"].rsplit("/", 1)[1]
 
     @property

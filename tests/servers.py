@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,15 +72,24 @@ class Server:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> Server:
+        self.spawn()
+        return self.wait_ready(timeout)
+
+    def spawn(self) -> None:
+        """Start the process without waiting for it to listen (see `start_all`)."""
         self.log_path = Path(self.env["VANGNET_DATA_DIR"]) / f"server-{self.port}.log"
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-            [sys.executable, "-m", "vangnet.cli", "serve", "--port", str(self.port)]
-            + self.serve_args,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+                [sys.executable, "-m", "vangnet.cli", "serve", "--port", str(self.port)]
+                + self.serve_args,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_ready(self, timeout: float = 30) -> Server:
+        """Until the process accepts connections on its port."""
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -107,9 +119,50 @@ class Server:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
 
 
+def start_all(servers: list[Server], timeout: float = 30) -> list[Server]:
+    """Start the servers side by side (each takes seconds to import and warm up)."""
+    for server in servers:
+        server.spawn()
+    try:
+        for server in servers:
+            server.wait_ready(timeout)
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
+_embedded_template: Path | None = None
+
+
+def _prepared_embedded_template() -> Path:
+    """A data directory migrated and given the demo staff once per process: the embedded
+    default's SQLite file and the keys it created beside it (or was given in the environment,
+    as pass 2 of `make test` gives them to every server)."""
+    global _embedded_template  # noqa: PLW0603 - one template per test session
+    if _embedded_template is None:
+        data_dir = Path(tempfile.mkdtemp(prefix="vangnet-embedded-template-"))
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        env = server_env(data_dir)
+        run_cli(env, "migrate", "--noinput", "-v", "0")
+        run_cli(env, "demo-data", "--if-empty")
+        _embedded_template = data_dir
+    return _embedded_template
+
+
 def prepared_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    """A migrated database with the demo staff, ready to serve."""
+    """A migrated database with the demo staff, ready to serve.
+
+    On the embedded default (SQLite in the data directory) the data directory is a copy of one
+    migrated once per test session, which is what `migrate` and `demo-data` would make of it;
+    with a DATABASE_URL they run against that database."""
     env = server_env(data_dir, **extra)
-    run_cli(env, "migrate", "--noinput", "-v", "0")
-    run_cli(env, "demo-data", "--if-empty")
+    # Settings that change what migrate and demo-data write (and where) rule out the copy.
+    own = ("DATABASE_URL", "SECRET_KEY", "VANGNET_ENCRYPTION_KEYS", "VANGNET_SQLITE_PATH")
+    if any(name in extra for name in own) or "VANGNET_SQLITE_PATH" in env:
+        run_cli(env, "migrate", "--noinput", "-v", "0")
+        run_cli(env, "demo-data", "--if-empty")
+    else:
+        shutil.copytree(_prepared_embedded_template(), data_dir, dirs_exist_ok=True)
     return env

@@ -300,6 +300,8 @@ VANGNET_CHAT_BUSY_DEPTH = int(os.environ.get("VANGNET_CHAT_BUSY_DEPTH", "2000"))
 VANGNET_CHAT_MAX_WAITING = int(os.environ.get("VANGNET_CHAT_MAX_WAITING", "100"))
 # A counsellor with no console socket for this long is taken off duty.
 VANGNET_CONSOLE_ABSENT_SECONDS = float(os.environ.get("VANGNET_CONSOLE_ABSENT_SECONDS", "60"))
+# The supervisor's console alerts when an acute chat has waited longer than this.
+VANGNET_ACUTE_ALERT_SECONDS = float(os.environ.get("VANGNET_ACUTE_ALERT_SECONDS", "60"))
 # Opening hours as "weekday:HH:MM-HH:MM" entries, weekday 0 = Monday; empty means always open
 # (a counsellor on duty is still required).
 VANGNET_CHAT_OPENING_HOURS = os.environ.get(

@@ -14,7 +14,7 @@ import pytest
 from bench.chatclient import open_console, start_visitor
 
 from tests.chat.test_scale_out import login, postgres_database, production_env
-from tests.servers import Server
+from tests.servers import Server, start_all
 
 pytestmark = [pytest.mark.slow]
 
@@ -36,7 +36,7 @@ def beacon(server: Server, token: str) -> int:
 async def test_quick_exit_on_one_process_reaches_the_console_on_another(tmp_path: Path) -> None:
     with postgres_database() as database_url:
         env = production_env(tmp_path, database_url)
-        a, b = Server(env=env).start(), Server(env=env).start()
+        a, b = start_all([Server(env=env), Server(env=env)])
         try:
             console = await open_console(b.ws_url, login(b, "anna"))
             await console.send(type="duty", on=True)

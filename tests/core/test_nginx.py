@@ -19,10 +19,11 @@ from bench.chatclient import new_id, open_console, staff_login, start_visitor
 from bench.nginx_front import SAMPLE, NginxFront, free_port
 
 from tests.chat.test_scale_out import totp_code
-from tests.nginx_deployment import Deployment, deployment, needs_nginx
+from tests.nginx_deployment import Deployment, deployment, deployment_env, needs_nginx
+from tests.servers import start_all
 from vangnet.accounts.demo import DEMO_PASSWORD
 
-__all__ = ["deployment"]  # the fixture
+__all__ = ["deployment", "deployment_env"]  # the fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -140,8 +141,7 @@ async def test_a_chat_through_nginx_on_the_chats_own_process(deployment: Deploym
     # ... and the other way round: the chat's process down, the site is still served.
     for server in deployment.chat:
         server.stop()
-    for server in deployment.pages:
-        server.start()
+    start_all(deployment.pages)
     # nginx counts the refused connections of a moment ago against the page processes and
     # tries them again after its fail_timeout (10 s): the site is back within that.
     assert status_within(f"{front.url}/privacy/", 200, seconds=20) == 200

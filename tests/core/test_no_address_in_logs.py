@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.servers import Server, prepared_env
+from tests.servers import Server, prepared_env, start_all
 from vangnet.core.logfilter import REMOVED, NoClientAddress
 
 FORWARDED_FOR = "203.0.113.77"
@@ -70,12 +70,15 @@ async def _visit(server: Server) -> int:
 @pytest.mark.slow
 def test_the_real_server_logs_no_client_address(tmp_path: Path):
     prepared = prepared_env(tmp_path)
-    for level in ("trace", "debug", "info"):
-        server = Server({**prepared, "VANGNET_LOG_LEVEL": level}).start()
-        try:
-            client_port = asyncio.run(_visit(server))
-        finally:
+    levels = ("trace", "debug", "info")
+    # One server per log level, started side by side and visited in turn.
+    servers = start_all([Server({**prepared, "VANGNET_LOG_LEVEL": level}) for level in levels])
+    try:
+        client_ports = [asyncio.run(_visit(server)) for server in servers]
+    finally:
+        for server in servers:
             server.stop()
+    for level, server, client_port in zip(levels, servers, client_ports, strict=True):
         log = server.log()
         # The server did write about the connections, with the address taken out.
         assert REMOVED in log, (level, log[-2000:])

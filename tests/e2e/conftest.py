@@ -30,7 +30,11 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One embedded-default server (SQLite + in-memory layer) for the browser tests."""
     data_dir = tmp_path_factory.mktemp("e2e-server")
-    env = prepared_env(data_dir, VANGNET_QUICK_EXIT_URL="about:blank")
+    # The supervisor's acute-waiting alert after 15 s instead of a minute, so its test does
+    # not wait out the production delay (tests/e2e/test_reading.py).
+    env = prepared_env(
+        data_dir, VANGNET_QUICK_EXIT_URL="about:blank", VANGNET_ACUTE_ALERT_SECONDS="15"
+    )
     srv = Server(env=env).start()
     yield srv
     srv.stop()

@@ -13,10 +13,10 @@ from bench.nginx_front import NginxFront
 from playwright.sync_api import Browser, Page, expect
 
 from tests.chat.test_scale_out import totp_code
-from tests.nginx_deployment import Deployment, deployment
+from tests.nginx_deployment import Deployment, deployment, deployment_env
 from vangnet.accounts.demo import DEMO_PASSWORD
 
-__all__ = ["deployment"]  # the fixture
+__all__ = ["deployment", "deployment_env"]  # the fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 

@@ -149,6 +149,7 @@ def console(request: StaffRequest) -> HttpResponse:
             ],
             "strings": console_strings(),
             "clock": selectors.server_clock(),
+            "acute_alert_ms": int(settings.VANGNET_ACUTE_ALERT_SECONDS * 1000),
             "saved_replies": saved_replies.offered_replies(),
             "images_card": images_route.info_card(get_language() or "nl"),
             "may_edit_replies": may(request.user, Action.CHAT_SAVED_REPLIES),

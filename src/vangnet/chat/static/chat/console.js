@@ -7,6 +7,8 @@
   var codingUrl = el("console").getAttribute("data-coding-url");
   var consentUrl = el("console").getAttribute("data-consent-url");
   var flagUrl = el("console").getAttribute("data-flag-url");
+  // VANGNET_ACUTE_ALERT_SECONDS (60 s) in ms: when an acute chat waits too long.
+  var acuteAlertMs = Number(el("console").getAttribute("data-acute-alert-ms")) || 60000;
   var waiting = [];  // the queue as last shown, for the supervisor's acute-waiting alert
   var supervising = false;
   var socket = null;
@@ -232,11 +234,12 @@
     window.fetch(flagUrl, { method: "POST", body: body, credentials: "same-origin" });
   }
 
-  // The supervisor is alerted when an acute chat waits more than a minute.
+  // The supervisor is alerted when an acute chat waits more than a minute
+  // (VANGNET_ACUTE_ALERT_SECONDS).
   function checkAcuteWaiting() {
     if (!supervising) { return; }
     var late = waiting.some(function (item) {
-      return item.acute && serverNow() - Date.parse(item.waiting_since) > 60000;
+      return item.acute && serverNow() - Date.parse(item.waiting_since) > acuteAlertMs;
     });
     el("acute-alert").textContent = late ? strings.acute_waiting : "";
     el("acute-alert").hidden = !late;
