@@ -16,8 +16,6 @@ from vangnet.reading.models import TriageFeedback
 if TYPE_CHECKING:
     from vangnet.accounts.models import User
 
-ACUTE_ALERT_SECONDS = 60
-
 
 def prechat_answer(conversation_pk: int, answer: str) -> bool:
     """The answer to "Ben je nu in gevaar?" at the start; True when it flags the chat acute."""
