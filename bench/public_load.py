@@ -104,42 +104,40 @@ def stop_everything() -> None:
             process.wait(timeout=10)
 
 
-def run_ab(base: str, path: str, kind: str, clients: int, duration: int, nice: int = 0) -> AbResult:
-    result = AbResult(url=path, kind=kind, clients=clients)
-    ab = started(
+def load_tool_output(command: list[str], nice: int) -> str:
+    """Run a load tool (at CPU niceness `nice`) to its end; its report."""
+    tool = started(
         subprocess.Popen(
-            [
-                *(["nice", "-n", str(nice)] if nice else []),
-                "ab",
-                "-q",
-                "-k",
-                "-r",
-                "-t",
-                str(duration),
-                "-n",
-                "100000000",
-                "-c",
-                str(clients),
-                f"{base}{path}",
-            ],
+            [*(["nice", "-n", str(nice)] if nice else []), *command],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
         )
     )
-    out, _ = ab.communicate()
+    out, _ = tool.communicate()
+    return out
 
-    def number(pattern: str) -> float:
-        found = re.search(pattern, out)
-        return float(found.group(1)) if found else 0.0
 
-    result.requests = int(number(r"Complete requests:\s+(\d+)"))
-    result.failed = int(number(r"Failed requests:\s+(\d+)"))
-    result.non_2xx = int(number(r"Non-2xx responses:\s+(\d+)"))
-    result.rps = number(r"Requests per second:\s+([\d.]+)")
-    result.p50_ms = number(r"\n\s+50%\s+(\d+)")
-    result.p99_ms = number(r"\n\s+99%\s+(\d+)")
-    result.max_ms = number(r"100%\s+(\d+)")
+def number(pattern: str, out: str, scale: float = 1.0) -> float:
+    """The first group of `pattern` in a tool's report, times `scale`; 0 when absent."""
+    found = re.search(pattern, out)
+    return round(float(found.group(1)) * scale, 1) if found else 0.0
+
+
+def run_ab(base: str, path: str, kind: str, clients: int, duration: int, nice: int = 0) -> AbResult:
+    out = load_tool_output(
+        ["ab", "-q", "-k", "-r", "-t", str(duration), "-n", "100000000", "-c", str(clients)]
+        + [f"{base}{path}"],
+        nice,
+    )
+    result = AbResult(url=path, kind=kind, clients=clients)
+    result.requests = int(number(r"Complete requests:\s+(\d+)", out))
+    result.failed = int(number(r"Failed requests:\s+(\d+)", out))
+    result.non_2xx = int(number(r"Non-2xx responses:\s+(\d+)", out))
+    result.rps = number(r"Requests per second:\s+([\d.]+)", out)
+    result.p50_ms = number(r"\n\s+50%\s+(\d+)", out)
+    result.p99_ms = number(r"\n\s+99%\s+(\d+)", out)
+    result.max_ms = number(r"100%\s+(\d+)", out)
     if not result.requests:
         print(out, file=sys.stderr)
     return result
@@ -150,44 +148,22 @@ def run_hey(
 ) -> AbResult:
     """The same URL at a fixed rate: `hey` (Debian's package) with `clients` workers, each
     limited to rate / clients requests per second, keep-alive on."""
-    result = AbResult(url=path, kind=kind, clients=clients)
-    hey = started(
-        subprocess.Popen(
-            [
-                *(["nice", "-n", str(nice)] if nice else []),
-                "hey",
-                "-z",
-                f"{duration}s",
-                "-c",
-                str(clients),
-                "-q",
-                f"{rate / clients:.4f}",
-                "-t",
-                "30",
-                f"{base}{path}",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+    out = load_tool_output(
+        ["hey", "-z", f"{duration}s", "-c", str(clients), "-q", f"{rate / clients:.4f}"]
+        + ["-t", "30", f"{base}{path}"],
+        nice,
     )
-    out, _ = hey.communicate()
-
-    def seconds_ms(pattern: str) -> float:
-        found = re.search(pattern, out)
-        return round(float(found.group(1)) * 1000, 1) if found else 0.0
-
+    result = AbResult(url=path, kind=kind, clients=clients)
     statuses = {int(code): int(n) for code, n in re.findall(r"\[(\d{3})\]\s+(\d+) responses", out)}
     errors = sum(int(n) for n in re.findall(r"\[(\d+)\]\s+Get ", out))
     result.requests = sum(statuses.values()) + errors
     result.failed = errors
     result.non_2xx = sum(n for code, n in statuses.items() if not 200 <= code < 300)
-    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    result.rps = float(found.group(1)) if found else 0.0
-    result.p50_ms = seconds_ms(r"50% in ([\d.]+) secs")
-    result.max_ms = seconds_ms(r"Slowest:\s+([\d.]+) secs")
+    result.rps = number(r"Requests/sec:\s+([\d.]+)", out)
+    result.p50_ms = number(r"50% in ([\d.]+) secs", out, 1000)
+    result.max_ms = number(r"Slowest:\s+([\d.]+) secs", out, 1000)
     # hey leaves out its 99th percentile on small samples: the slowest then stands in.
-    result.p99_ms = seconds_ms(r"99% in ([\d.]+) secs") or result.max_ms
+    result.p99_ms = number(r"99% in ([\d.]+) secs", out, 1000) or result.max_ms
     if not result.requests:
         print(out, file=sys.stderr)
     return result
