@@ -65,6 +65,16 @@ def entry_names(page: Page) -> list[str]:
     return page.locator(".entry-name").all_inner_texts()
 
 
+def search(page: Page, *, postcode: str, province: str = "") -> None:
+    """Fill in the directory form (a need to talk, for parents) and send it."""
+    page.select_option("#id_need", "talk")
+    page.select_option("#id_audience", "parents")
+    if province:
+        page.select_option("#id_province", province)
+    page.fill("#id_postcode", postcode)
+    page.click("form.directory-search button[type=submit]")
+
+
 def server_entry_names(server: Server, query: str) -> list[str]:
     """The organisations the server answers a search without JavaScript with."""
     with urllib.request.urlopen(f"{server.url}/help/?{query}", timeout=10) as answer:  # noqa: S310
@@ -77,10 +87,7 @@ def test_a_postcode_search_asks_for_its_region_and_the_postcode_stays_in_the_bro
 ) -> None:
     page, requests = watched
     page.goto(f"{server.url}/help/")
-    page.select_option("#id_need", "talk")
-    page.select_option("#id_audience", "parents")
-    page.fill("#id_postcode", POSTCODE)
-    page.click("form.directory-search button[type=submit]")
+    search(page, postcode=POSTCODE)
     page.wait_for_url(re.compile(r"region="))
     assert urlsplit(page.url).query == "need=talk&audience=parents&region=GE-OV"
     expect(page.get_by_text("Regionale organisaties voor: Gelderland, Overijssel.")).to_be_visible()
@@ -130,11 +137,7 @@ def test_a_chosen_province_wins_and_the_postcode_is_not_sent(
 ) -> None:
     page, requests = watched
     page.goto(f"{server.url}/help/")
-    page.select_option("#id_need", "talk")
-    page.select_option("#id_audience", "parents")
-    page.select_option("#id_province", "UT")
-    page.fill("#id_postcode", POSTCODE)
-    page.click("form.directory-search button[type=submit]")
+    search(page, postcode=POSTCODE, province="UT")
     page.wait_for_url(re.compile(r"province="))
     assert urlsplit(page.url).query == "need=talk&audience=parents&province=UT"
     expect(page.locator("#id_province")).to_have_value("UT")
@@ -149,10 +152,7 @@ def test_without_javascript_the_postcode_is_sent_and_answered_alike(
     context = browser.new_context(locale="nl-NL", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{server.url}/help/")
-    page.select_option("#id_need", "talk")
-    page.select_option("#id_audience", "parents")
-    page.fill("#id_postcode", POSTCODE)
-    page.click("form.directory-search button[type=submit]")
+    search(page, postcode=POSTCODE)
     page.wait_for_url(re.compile(r"postcode="))
     assert "postcode=8011+AB" in page.url
     expect(page.locator("#id_postcode")).to_have_value(POSTCODE)
