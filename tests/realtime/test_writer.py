@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.db import OperationalError, connection
 
+from vangnet.accounts.models import User
 from vangnet.chat import messages, services
 from vangnet.chat import store as chat_store
 from vangnet.chat.models import Conversation, Message
@@ -145,3 +147,69 @@ async def test_a_message_to_an_ended_chat_is_refused_alone() -> None:
     assert isinstance(refused, services.ChatError) and refused.code == "ended"
     assert isinstance(posted, services.Outcome) and posted.created
     assert await sync_to_async(stored, thread_sensitive=False)(ended) == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_batch_of_many_chats_numbers_each_and_refuses_only_who_may_not_post() -> None:
+    held, ended = await sync_to_async(open_conversations)(2)
+    holder, other = [
+        await sync_to_async(User.objects.create_user)(username=name) for name in ("holder", "other")
+    ]
+    await sync_to_async(Conversation.objects.filter(pk=held.pk).update)(
+        status=Conversation.Status.ACTIVE, counsellor=holder
+    )
+    await sync_to_async(Conversation.objects.filter(pk=ended.pk).update)(
+        status=Conversation.Status.ENDED, last_sequence=4
+    )
+    held, ended = [await Conversation.objects.aget(pk=chat.pk) for chat in (held, ended)]
+    counsellor = Message.Sender.COUNSELLOR
+    items = [
+        visitor(held, "v1", "first"),
+        visitor(ended, "late", "too late"),
+        messages.NewMessage(held, counsellor, other, "o1", "not mine"),
+        messages.NewMessage(ended, Message.Sender.SYSTEM, None, "sys", "", "ended"),
+        messages.NewMessage(held, counsellor, holder, "h1", "mine"),
+        visitor(held, "v2", "second"),
+    ]
+    results = await chat_store.store_batch(items)
+    late, not_mine = results[1], results[2]
+    assert isinstance(late, services.ChatError) and late.code == "ended"
+    assert isinstance(not_mine, services.ChatError) and not_mine.code == "not_yours"
+    numbers = {r.message.id: r.message.seq for r in results if isinstance(r, services.Outcome)}
+    assert numbers == {"v1": 1, "h1": 2, "v2": 3, "sys": 5}  # no number lost to a refusal
+    seen = await sync_to_async(stored, thread_sensitive=False)(held)
+    assert seen == [(1, "v1", "first"), (2, "h1", "mine"), (3, "v2", "second")]
+    held, ended = [await Conversation.objects.aget(pk=chat.pk) for chat in (held, ended)]
+    assert (held.last_sequence, ended.last_sequence) == (3, 5)
+
+
+@pytest.mark.postgres_db
+@pytest.mark.django_db(transaction=True)
+def test_batches_stored_at_once_on_several_connections_number_every_chat_without_gaps() -> None:
+    """The chats' rows are locked in one order: concurrent batches neither deadlock nor hand
+    out a number twice, whatever mix of chats each holds."""
+    chats = open_conversations(4)
+    per_thread, threads = 60, 4
+
+    def store_batches(thread: int) -> None:
+        try:
+            for start in range(0, per_thread, 10):
+                batch = [
+                    visitor(chats[(thread + n) % len(chats)], f"t{thread}-{n}", f"text {n}")
+                    for n in range(start, start + 10)
+                ]
+                results = messages.store(batch)
+                assert all(isinstance(r, services.Outcome) and r.created for r in results)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(store_batches, range(threads)))
+    total = 0
+    for chat in chats:
+        numbers = [seq for seq, _, _ in stored(chat)]
+        assert numbers == list(range(1, len(numbers) + 1))
+        total += len(numbers)
+        chat.refresh_from_db()
+        assert chat.last_sequence == len(numbers)
+    assert total == per_thread * threads

@@ -4,22 +4,26 @@ Both paths use it on both databases: the sockets' batches (chat/store.py, throug
 writer) and single messages (`services.post_message`: system notes, and anything that posts
 from synchronous code). Synchronous, in the caller's transaction.
 
-Each message is numbered by `services.sequence_update_sql` (one UPDATE … RETURNING that also
-says whether this sender may post) and inserted with its text sealed with the chat's data key.
-On PostgreSQL both are one statement per message and a batch goes in one pipelined round trip;
-on SQLite (in-process, no round trips) they are two statements. A resend of a stored client id
-breaks the batch on the unique constraint: then each message is stored on its own, and the
-resend answers with the stored message (created=False), its number unused.
+On PostgreSQL a whole batch is one statement (`_batch_sql`): the messages go in as arrays, the
+chats' rows are locked in one order (so concurrent batches cannot deadlock), each message is
+numbered after the last one of its chat and inserted with its text sealed with the chat's data
+key, and a message whose sender may not post (an ended chat, a chat held by someone else) is
+left out, in the same statement, under the same row locks. On SQLite (in-process, no round
+trips) it is two statements per message: `services.sequence_update_sql` numbers it (also
+saying whether this sender may post), then the insert. A resend of a stored client id breaks
+the batch on the unique constraint: then each message is stored on its own, and the resend
+answers with the stored message (created=False), its number unused.
 
 `store` is synchronous (Django's connection, in the caller's transaction). `store_pipelined`
-is PostgreSQL's hot path for the sockets' batches: the same rows and views, sent on an async
-psycopg connection from the event loop; a thread there waited for the GIL at every step of
-the pipeline while the loop was busy. Anything out of the ordinary in it (a data key not yet
-loaded, a refused sender, a resend) is handed to `store` (the caller's `alone`).
+is PostgreSQL's hot path for the sockets' batches: the same statement and views, sent on an
+async psycopg connection from the event loop (a thread there waited for the GIL while the loop
+was busy). Anything out of the ordinary in it (a data key not yet loaded, a refused sender, a
+resend) is handed to `store` (the caller's `alone`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -84,8 +88,11 @@ def _store_together(batch: list[NewMessage]) -> list[Outcome | ChatError]:
             results[i] = _not_yours()
         else:
             allowed.append(i)
-    rows = _rows([batch[i] for i in allowed], now)
-    sequences = _postgresql(rows) if connection.vendor == "postgresql" else _one_by_one(rows)
+    ordered = [batch[i] for i in allowed]
+    if connection.vendor == "postgresql":
+        sequences = _postgresql(ordered, now)
+    else:
+        sequences = _one_by_one(_rows(ordered, now))
     for i, sequence in zip(allowed, sequences, strict=True):
         message = batch[i]
         if sequence is not None:
@@ -100,8 +107,8 @@ async def store_pipelined(
     batch: list[NewMessage],
     alone: Callable[[list[NewMessage]], Awaitable[list[Outcome | ChatError]]],
 ) -> list[Outcome | ChatError]:
-    """`store` for PostgreSQL on `db`, a psycopg AsyncConnection (autocommit off): the batch
-    in one transaction, one pipelined round trip. What this cannot answer goes to `alone`."""
+    """`store` for PostgreSQL on `db`, a psycopg AsyncConnection in autocommit: the batch in
+    one statement, one round trip. What this cannot answer goes to `alone`."""
     import psycopg
 
     # The chats' data keys, loaded on this connection where missing (a chat's first message).
@@ -109,29 +116,16 @@ async def store_pipelined(
     if not all(_ordinary(message) for message in batch):
         return await alone(batch)
     now = timezone.now()
-    order = _lock_order(batch)
-    rows = _rows([batch[i] for i in order], now)
-    sequences: list[int | None] = []
     try:
-        # The first statement begins the transaction (autocommit is off); no savepoint, no
-        # context manager: this runs for every batch.
-        cursor = db.cursor()
-        await cursor.executemany(_numbered_insert_sql(), rows, returning=True)
-        for _ in rows:
-            row = await cursor.fetchone()
-            sequences.append(int(row[0]) if row else None)
-            cursor.nextset()
-        await db.commit()
+        # One statement in autocommit: its own transaction, committed when it returns (no
+        # BEGIN, no COMMIT round trip); all of it or, on any error, nothing.
+        cursor = await db.execute(_batch_sql(), _batch_params(batch, now))
+        sequences = _sequences_in_order(batch, await cursor.fetchall())
     except psycopg.IntegrityError:
-        await db.rollback()
         return await alone(batch)  # a resend in the batch: each on its own
-    except Exception:
-        if not db.broken:
-            await db.rollback()
-        raise
     results: list[Outcome | ChatError | None] = [None] * len(batch)
     refused = []
-    for i, sequence in zip(order, sequences, strict=True):
+    for i, sequence in enumerate(sequences):
         if sequence is None:
             refused.append(i)
         else:
@@ -177,11 +171,6 @@ def _rows(batch: list[NewMessage], now: Any) -> list[tuple[Any, ...]]:
     rows = []
     for message in batch:
         author_pk = message.author.pk if message.author is not None else None
-        body = (
-            envelope.seal(envelope.holder_name(message.conversation), message.text)
-            if message.text
-            else ""
-        )
         numbering = sequence_update_params(
             message.conversation.pk, message.sender, author_pk, now, db
         )
@@ -192,7 +181,7 @@ def _rows(batch: list[NewMessage], now: Any) -> list[tuple[Any, ...]]:
                 message.sender,
                 author_pk,
                 message.client_msg_id,
-                str(body),
+                _sealed_body(message),
                 message.system_code,
                 at,
             )
@@ -203,20 +192,44 @@ def _rows(batch: list[NewMessage], now: Any) -> list[tuple[Any, ...]]:
 _NUMBERING_PARAMS = 5  # the length of sequence_update_params
 
 
-def _postgresql(rows: list[tuple[Any, ...]]) -> list[int | None]:
-    """One statement per message, the batch in one pipelined round trip."""
+def _postgresql(batch: list[NewMessage], now: Any) -> list[int | None]:
+    """The batch statement on Django's connection, in its transaction."""
     import psycopg
 
     connection.ensure_connection()
-    sequences: list[int | None] = []
     # Django's error classes (IntegrityError for a resend), as from its own cursors.
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.executemany(_numbered_insert_sql(), rows, returning=True)
-        for _ in rows:
-            row = cursor.fetchone()
-            sequences.append(int(row[0]) if row else None)
-            cursor.nextset()
-    return sequences
+        cursor.execute(_batch_sql(), _batch_params(batch, now))
+        return _sequences_in_order(batch, cursor.fetchall())
+
+
+def _batch_params(batch: list[NewMessage], now: Any) -> dict[str, Any]:
+    return {
+        "chats": sorted({message.conversation.pk for message in batch}),
+        "conversation": [message.conversation.pk for message in batch],
+        "sender": [message.sender for message in batch],
+        "author": [message.author.pk if message.author else None for message in batch],
+        "client_id": [message.client_msg_id for message in batch],
+        "body": [_sealed_body(message) for message in batch],
+        "system_code": [message.system_code for message in batch],
+        "now": now,
+    }
+
+
+def _sequences_in_order(batch: list[NewMessage], stored: list[tuple[Any, ...]]) -> list[int | None]:
+    """The statement's rows (chat, sender, client id, sequence) back in the batch's order;
+    None for a message left out (its sender may not post)."""
+    numbers = {(chat, sender, client_id): int(seq) for chat, sender, client_id, seq in stored}
+    return [
+        numbers.get((message.conversation.pk, message.sender, message.client_msg_id))
+        for message in batch
+    ]
+
+
+def _sealed_body(message: NewMessage) -> str:
+    if not message.text:
+        return ""
+    return str(envelope.seal(envelope.holder_name(message.conversation), message.text))
 
 
 def _one_by_one(rows: list[tuple[Any, ...]]) -> list[int | None]:
@@ -255,13 +268,43 @@ _COLUMNS = (
 )
 
 
-def _numbered_insert_sql() -> str:
-    table = connection.ops.quote_name(Message._meta.db_table)
-    return (
-        f"WITH numbered AS ({sequence_update_sql(connection)}) "  # noqa: S608 - names only
-        f"INSERT INTO {table} {_COLUMNS} "
-        "SELECT %s, last_sequence, %s, %s, %s, %s, %s, %s FROM numbered RETURNING sequence"
-    )
+@functools.cache
+def _batch_sql() -> str:
+    """PostgreSQL: a batch in one statement (see the module's docstring). The chats' rows are
+    locked in the order of their ids before any is changed; a message is numbered after the
+    last message of its chat (and the ones before it in the batch) only if its sender may post,
+    by the same rule as `services.sequence_update_sql`."""
+    quote = connection.ops.quote_name
+    chats = quote(Conversation._meta.db_table)
+    messages = quote(Message._meta.db_table)
+    system = Message.Sender.SYSTEM.value
+    counsellor = Message.Sender.COUNSELLOR.value
+    ended = Conversation.Status.ENDED.value
+    return f"""
+WITH incoming AS (
+    SELECT * FROM unnest(
+        %(conversation)s::bigint[], %(sender)s::text[], %(author)s::bigint[],
+        %(client_id)s::text[], %(body)s::text[], %(system_code)s::text[]
+    ) WITH ORDINALITY AS m(conversation_id, sender, author_id, client_msg_id, body, system_code, n)
+), locked AS MATERIALIZED (
+    SELECT id, last_sequence, status, counsellor_id FROM {chats}
+    WHERE id = ANY(%(chats)s::bigint[]) ORDER BY id FOR UPDATE
+), allowed AS MATERIALIZED (
+    SELECT m.*, c.last_sequence
+        + row_number() OVER (PARTITION BY m.conversation_id ORDER BY m.n) AS sequence
+    FROM incoming m JOIN locked c ON c.id = m.conversation_id
+    WHERE (m.sender = '{system}' OR c.status <> '{ended}')
+        AND (m.sender <> '{counsellor}' OR c.counsellor_id = m.author_id)
+), numbered AS (
+    UPDATE {chats} AS c SET last_sequence = top.sequence, last_activity_at = %(now)s
+    FROM (SELECT conversation_id, max(sequence) AS sequence FROM allowed GROUP BY 1) AS top
+    WHERE c.id = top.conversation_id
+)
+INSERT INTO {messages} {_COLUMNS}
+SELECT conversation_id, sequence, sender, author_id, client_msg_id, body, system_code, %(now)s
+FROM allowed
+RETURNING conversation_id, sender, client_msg_id, sequence
+"""  # noqa: S608 - table names and constants only
 
 
 def _insert_sql() -> str:

@@ -115,8 +115,8 @@ async def _alone(batch: list[messages.NewMessage]) -> list[services.Outcome | se
 
 
 class _PostgresWriter:
-    """The writer's own psycopg connection (autocommit off), made on first use and again
-    after the database went away."""
+    """The writer's own psycopg connection, made on first use and again after the database
+    went away. In autocommit: a batch is one statement (chat/messages.py)."""
 
     def __init__(self) -> None:
         self.db: Any = None
@@ -151,4 +151,4 @@ def _connection_params() -> dict[str, Any]:
     params = dict(connections[DEFAULT_DB_ALIAS].get_connection_params())
     for django_only in ("cursor_factory", "context", "prepare_threshold"):
         params.pop(django_only, None)
-    return params | {"autocommit": False}
+    return params | {"autocommit": True}
