@@ -73,7 +73,7 @@ async def _store_with_retries(new: messages.NewMessage) -> services.Outcome:
     deadline = loop.time() + settings.VANGNET_CHAT_STORE_WAIT_SECONDS
     delay = RETRY_FIRST_SECONDS
     retried = False
-    writer = per_event_loop("chat-writer", lambda: BatchWriter(store_batch, max_batch=BATCH_MAX))
+    writer = per_event_loop("chat-writer", _new_writer)
     while True:
         try:
             result = await writer.submit(new)
@@ -93,6 +93,11 @@ async def _store_with_retries(new: messages.NewMessage) -> services.Outcome:
             # stored. Publish it anyway (receivers drop a sequence number they have seen).
             result = services.message_posted(new.conversation, result.message)
         return result
+
+
+def _new_writer() -> BatchWriter[messages.NewMessage, services.Outcome]:
+    gather = settings.VANGNET_CHAT_BATCH_GATHER_MS / 1000
+    return BatchWriter(store_batch, max_batch=BATCH_MAX, gather_seconds=gather)
 
 
 async def store_batch(
