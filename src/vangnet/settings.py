@@ -294,9 +294,10 @@ VANGNET_RETENTION_DEIDENTIFIED_DAYS = (
 # How long a message waits for an unreachable database (a restart) before its socket is closed
 # with 1013 "try again later" and the client resumes (docs/chat-protocol.md).
 VANGNET_CHAT_STORE_WAIT_SECONDS = float(os.environ.get("VANGNET_CHAT_STORE_WAIT_SECONDS", "45"))
-# Group commit: the writer gathers a process's messages this long before storing them as one
-# batch (fewer, larger transactions: less CPU per message; at most this much latency added).
-VANGNET_CHAT_BATCH_GATHER_MS = float(os.environ.get("VANGNET_CHAT_BATCH_GATHER_MS", "5"))
+# Group commit: a process's writer starts a batch of messages no sooner than this after the one
+# before (under load fewer, larger transactions: less CPU per message; at most this much
+# latency added; after a quiet spell a message is stored at once).
+VANGNET_CHAT_BATCH_INTERVAL_MS = float(os.environ.get("VANGNET_CHAT_BATCH_INTERVAL_MS", "10"))
 # Overload: past this many messages being stored in one process, or this many visitors
 # waiting, a new visitor is told it is very busy instead of joining a queue without end.
 VANGNET_CHAT_BUSY_DEPTH = int(os.environ.get("VANGNET_CHAT_BUSY_DEPTH", "2000"))

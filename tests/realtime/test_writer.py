@@ -46,6 +46,38 @@ async def test_a_batch_is_never_larger_than_its_maximum() -> None:
     assert max(sizes) <= 7
 
 
+async def test_under_load_batches_start_an_interval_apart_and_after_quiet_at_once() -> None:
+    """Group commit: items arriving one by one while batches are stored are gathered into
+    batches at most one per interval; an item after a quiet spell is not held back."""
+    loop = asyncio.get_running_loop()
+    starts: list[float] = []
+    sizes: list[int] = []
+
+    async def store(batch: list[int]) -> list[int | Exception]:
+        starts.append(loop.time())
+        sizes.append(len(batch))
+        await asyncio.sleep(0.001)  # the round trip
+        return list(batch)
+
+    interval = 0.05
+    writer: BatchWriter[int, int] = BatchWriter(store, batch_interval=interval)
+
+    async def one_every(n: int, seconds: float) -> None:
+        for item in range(n):
+            loop.create_task(writer.submit(item))
+            await asyncio.sleep(seconds)
+
+    await one_every(60, 0.005)  # 0.3 s of a steady stream
+    await asyncio.sleep(interval * 2)
+    assert sum(sizes) == 60
+    assert len(starts) <= 12  # about ten items a batch, not one batch per item
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= interval * 0.9
+    quiet_since = loop.time()
+    assert await writer.submit(99) == 99
+    assert loop.time() - quiet_since < interval / 2  # after a quiet spell: at once
+
+
 async def test_a_refused_item_fails_alone_and_a_failed_batch_fails_every_item() -> None:
     failing = True
 

@@ -4,7 +4,7 @@ Both paths use it on both databases: the sockets' batches (chat/store.py, throug
 writer) and single messages (`services.post_message`: system notes, and anything that posts
 from synchronous code). Synchronous, in the caller's transaction.
 
-On PostgreSQL a whole batch is one statement (`_batch_sql`): the messages go in as arrays, the
+On PostgreSQL a whole batch is one statement (`_batch_sql`): the messages go in as a JSON array, the
 chats' rows are locked in one order (so concurrent batches cannot deadlock), each message is
 numbered after the last one of its chat and inserted with its text sealed with the chat's data
 key, and a message whose sender may not post (an ended chat, a chat held by someone else) is
@@ -24,6 +24,7 @@ resend) is handed to `store` (the caller's `alone`).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -204,16 +205,19 @@ def _postgresql(batch: list[NewMessage], now: Any) -> list[int | None]:
 
 
 def _batch_params(batch: list[NewMessage], now: Any) -> dict[str, Any]:
-    return {
-        "chats": sorted({message.conversation.pk for message in batch}),
-        "conversation": [message.conversation.pk for message in batch],
-        "sender": [message.sender for message in batch],
-        "author": [message.author.pk if message.author else None for message in batch],
-        "client_id": [message.client_msg_id for message in batch],
-        "body": [_sealed_body(message) for message in batch],
-        "system_code": [message.system_code for message in batch],
-        "now": now,
-    }
+    """The batch as one JSON array of rows: json.dumps is C, psycopg's array dumpers are not."""
+    rows = [
+        [
+            message.conversation.pk,
+            message.sender,
+            message.author.pk if message.author else None,
+            message.client_msg_id,
+            _sealed_body(message),
+            message.system_code,
+        ]
+        for message in batch
+    ]
+    return {"batch": json.dumps(rows), "now": now}
 
 
 def _sequences_in_order(batch: list[NewMessage], stored: list[tuple[Any, ...]]) -> list[int | None]:
@@ -282,13 +286,12 @@ def _batch_sql() -> str:
     ended = Conversation.Status.ENDED.value
     return f"""
 WITH incoming AS (
-    SELECT * FROM unnest(
-        %(conversation)s::bigint[], %(sender)s::text[], %(author)s::bigint[],
-        %(client_id)s::text[], %(body)s::text[], %(system_code)s::text[]
-    ) WITH ORDINALITY AS m(conversation_id, sender, author_id, client_msg_id, body, system_code, n)
+    SELECT (r->>0)::bigint AS conversation_id, r->>1 AS sender, (r->>2)::bigint AS author_id,
+        r->>3 AS client_msg_id, r->>4 AS body, r->>5 AS system_code, n
+    FROM json_array_elements(%(batch)s::json) WITH ORDINALITY AS m(r, n)
 ), locked AS MATERIALIZED (
     SELECT id, last_sequence, status, counsellor_id FROM {chats}
-    WHERE id = ANY(%(chats)s::bigint[]) ORDER BY id FOR UPDATE
+    WHERE id IN (SELECT conversation_id FROM incoming) ORDER BY id FOR UPDATE
 ), allowed AS MATERIALIZED (
     SELECT m.*, c.last_sequence
         + row_number() OVER (PARTITION BY m.conversation_id ORDER BY m.n) AS sequence

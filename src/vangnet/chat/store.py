@@ -96,8 +96,8 @@ async def _store_with_retries(new: messages.NewMessage) -> services.Outcome:
 
 
 def _new_writer() -> BatchWriter[messages.NewMessage, services.Outcome]:
-    gather = settings.VANGNET_CHAT_BATCH_GATHER_MS / 1000
-    return BatchWriter(store_batch, max_batch=BATCH_MAX, gather_seconds=gather)
+    interval = settings.VANGNET_CHAT_BATCH_INTERVAL_MS / 1000
+    return BatchWriter(store_batch, max_batch=BATCH_MAX, batch_interval=interval)
 
 
 async def store_batch(

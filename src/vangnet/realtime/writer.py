@@ -3,9 +3,10 @@
 A socket awaits `submit(item)`; the writer hands whatever is waiting (up to `max_batch`) to the
 store function, one batch at a time: while a batch commits the next one grows, and fewer,
 larger transactions cost the database less than many small ones (docs/benchmarks.md, "Chat").
-With `gather_seconds`, the writer waits that long after the first item of a batch before
-storing it (group commit): under load the round trip alone is too short to gather more than a
-message or two, and a batch costs nearly as much as a message.
+With `batch_interval`, a batch starts no sooner than that many seconds after the one before
+(group commit): under load the round trip alone is too short to gather more than a message or
+two, and a batch costs nearly as much as a message; an item that arrives after a quiet spell
+is stored at once.
 The store function stores the batch in one transaction and returns a result (or an exception)
 per item; `submit` returns that result only after the store function returned, so after the
 commit. An exception raised by the store function itself (the commit failed, the database went
@@ -51,11 +52,11 @@ class BatchWriter(Generic[Item, Result]):
         store: Callable[[list[Item]], Awaitable[Sequence[Result | Exception]]],
         *,
         max_batch: int = 200,
-        gather_seconds: float = 0.0,
+        batch_interval: float = 0.0,
     ) -> None:
         self.store = store
         self.max_batch = max_batch
-        self.gather_seconds = gather_seconds
+        self.batch_interval = batch_interval
         self.loop = asyncio.get_running_loop()
         self.waiting: list[_Waiting[Item, Result]] = []
         self.wake = asyncio.Event()
@@ -74,10 +75,13 @@ class BatchWriter(Generic[Item, Result]):
             self.pending -= 1
 
     async def _writing(self) -> None:
+        started = float("-inf")
         while True:
             await self.wake.wait()
-            if self.gather_seconds and len(self.waiting) < self.max_batch:
-                await asyncio.sleep(self.gather_seconds)
+            wait = started + self.batch_interval - self.loop.time()
+            if wait > 0 and len(self.waiting) < self.max_batch:
+                await asyncio.sleep(wait)
+            started = self.loop.time()
             batch, self.waiting = self.waiting[: self.max_batch], self.waiting[self.max_batch :]
             if not self.waiting:
                 self.wake.clear()
