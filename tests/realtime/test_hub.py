@@ -60,9 +60,14 @@ async def test_a_full_inbox_drops_events_but_never_its_clients_frames() -> None:
     for n in range(INBOX_CAPACITY + 5):
         hub.publish("room", {"type": "note", "n": n})
     stuck.put({"type": "websocket.receive", "text": "still here"})
-    items = [stuck._queue.get_nowait() for _ in range(stuck._queue.qsize())]
-    assert len(items) == INBOX_CAPACITY + 1
+    items = [await stuck.get() for _ in range(INBOX_CAPACITY + 1)]
+    assert [item["n"] for item in items[:-1]] == list(range(INBOX_CAPACITY))  # in order
     assert items[-1] == {"type": "websocket.receive", "text": "still here"}
+    waiting = asyncio.ensure_future(stuck.get())  # nothing more: the socket waits
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    stuck.put({"type": "websocket.disconnect"})  # and wakes for the next item
+    assert await asyncio.wait_for(waiting, 1) == {"type": "websocket.disconnect"}
 
 
 async def test_events_from_synchronous_code_in_a_thread_reach_the_sockets() -> None:

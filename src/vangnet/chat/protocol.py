@@ -6,7 +6,6 @@ Documented for other clients in docs/chat-protocol.md; keep the two in step.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +16,11 @@ from django.utils.translation import gettext as _
 PROTOCOL_VERSION = 1
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
-# Bidirectional overrides can disguise text; line breaks and tabs are the only controls kept.
-_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# What clean_text removes: the control characters (general category Cc, which Unicode fixes as
+# U+0000-U+001F and U+007F-U+009F) except tab and line feed, and the bidirectional overrides
+# and isolates, which can disguise text. One regex: testing each character in Python cost more
+# than all the other checks of a message.
+_REMOVED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MAX_FRAME_CHARS = 16_000
 
 
@@ -48,12 +50,7 @@ class Frame:
 def clean_text(raw: str) -> str:
     """Remove control characters (keeping line breaks and tabs) and trim blank edges."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch
-        for ch in text
-        if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
-    )
-    return text.strip()
+    return _REMOVED.sub("", text).strip()
 
 
 def check_message_text(raw: object) -> str:
