@@ -92,11 +92,15 @@ class Load:
         self.loop.call_at(self.due, self.tick)
 
     def how_far_over(self) -> float:
-        """How far past its limit the worse sign is: above 1.0, refuse sends."""
+        """How far past its limit the worst sign is: above 1.0, refuse sends."""
         by_lag = self.lag * 1000 / settings.VANGNET_CHAT_SEND_MAX_LAG_MS
         if database.down:
             return by_lag
-        return max(by_lag, self.oldest_wait * 1000 / settings.VANGNET_CHAT_SEND_MAX_WAIT_MS)
+        by_wait = self.oldest_wait * 1000 / settings.VANGNET_CHAT_SEND_MAX_WAIT_MS
+        return max(by_lag, by_wait, self.by_depth())
+
+    def by_depth(self) -> float:
+        return self.waiting / settings.VANGNET_CHAT_SEND_BUSY_DEPTH
 
 
 _over = 0.0  # the process's `Load.over` as of its last tick
@@ -114,7 +118,7 @@ def retry_after() -> float | None:
     if not database.down:
         # Counted now, not at the last tick: many clients sending again at once (after their
         # `retry_after`) are taken within one tick, before the waiting time can show them.
-        over = max(over, current.waiting / settings.VANGNET_CHAT_SEND_BUSY_DEPTH)
+        over = max(over, current.by_depth())
     if over <= 1.0:
         return None
     return round(min(RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS * over), 1)
