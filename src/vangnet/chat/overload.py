@@ -4,16 +4,21 @@ Where the backlog is, measured (bench/chat_load.py, 3,000 msg/s offered to two w
 carry about 1,500): in the sockets' own queues of sends waiting their turn (a socket's sends
 are stored one after the other, to keep their order), up to 23,000 in one process after 20 s;
 the writer held at most one per socket (about 130, so store.py's depth never counted them),
-the event loop ran at most 0.7 s late. Two signs are therefore checked for every `send`, both
-kept up to date by one call every 100 ms, so that checking costs two comparisons:
+the event loop ran at most 0.7 s late. Three signs are therefore checked, kept up to date by
+one call every 100 ms (a tick), so that checking a `send` costs a few comparisons:
 
-- the queueing delay: how long the oldest send still waiting in this process has waited,
-  past VANGNET_CHAT_SEND_MAX_WAIT_MS. A time, not a count: how many sends may wait without
-  harm depends on how many sockets there are. Not while the database is away: then sends
-  wait on purpose (bounded by VANGNET_CHAT_STORE_WAIT_SECONDS, docs/chat-protocol.md).
-- the loop's lag: how late that call every 100 ms runs, past VANGNET_CHAT_SEND_MAX_LAG_MS.
-  With the CPU saturated the backlog is in the event loop and the socket buffers, where no
-  queue of ours sees it.
+- the queueing delay, past VANGNET_CHAT_SEND_MAX_WAIT_MS: the shortest wait of the sends
+  answered during the last tick, or, if none was answered while sends wait, how long nothing
+  was. The shortest, not the longest (CoDel's test for a standing queue): one socket's own
+  run of messages, or one slow batch, makes a few sends wait long without the process being
+  behind; when even the luckiest send waited long, every send does. Not while the database
+  is away: then sends wait on purpose (bounded by VANGNET_CHAT_STORE_WAIT_SECONDS).
+- the depth, past VANGNET_CHAT_SEND_BUSY_DEPTH sends waiting, counted at every send: many
+  clients sending again at once (after their `retry_after`) are taken within one tick,
+  before any wait can show them. Not while the database is away either.
+- the loop's lag, past VANGNET_CHAT_SEND_MAX_LAG_MS: how late the tick runs. With the CPU
+  saturated the backlog is in the event loop and the socket buffers, where no queue of ours
+  sees it.
 
 The protocol step itself (the order of a socket's sends after a refusal) is the consumers'.
 """
@@ -21,7 +26,7 @@ The protocol step itself (the order of a socket's sends after a refusal) is the 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+import math
 
 from django.conf import settings
 
@@ -33,18 +38,7 @@ TICK_SECONDS = 0.1
 RETRY_AFTER_MIN_SECONDS = 1.0
 RETRY_AFTER_MAX_SECONDS = 10.0
 
-
-class _Tick:
-    """The sends that arrived during one tick and still wait (mutable: a send's receipt)."""
-
-    __slots__ = ("started", "waiting")
-
-    def __init__(self, started: float) -> None:
-        self.started = started
-        self.waiting = 0
-
-
-Receipt = _Tick
+Receipt = float  # when the send arrived (the loop's clock)
 
 
 class Load:
@@ -53,10 +47,11 @@ class Load:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.waiting = 0  # sends taken and not yet answered, now
-        self.ticks: deque[_Tick] = deque([_Tick(loop.time())])
-        self.oldest_wait = 0.0  # seconds, as of the last tick
+        self.shortest_wait = math.inf  # of the sends answered during this tick
+        self.quiet_since = loop.time()  # the last answer, or when sends began to wait
+        self.queue_delay = 0.0  # seconds, as of the last tick
         self.lag = 0.0  # seconds, as of the last tick
-        self.over = 0.0  # how far past its limit the worse sign is, as of the last tick
+        self.over = 0.0  # how far past its limit the worst sign is, as of the last tick
         self.due = loop.time() + TICK_SECONDS
         loop.call_at(self.due, self.tick)
         global _over
@@ -64,27 +59,26 @@ class Load:
 
     def arrived(self) -> Receipt:
         """A send queued to be stored; hand the receipt to `answered` once it is."""
-        current = self.ticks[-1]
-        current.waiting += 1
+        now = self.loop.time()
+        if not self.waiting:
+            self.quiet_since = now
         self.waiting += 1
-        return current
+        return now
 
     def answered(self, receipt: Receipt) -> None:
-        receipt.waiting -= 1
+        now = self.loop.time()
         self.waiting -= 1
+        self.shortest_wait = min(self.shortest_wait, now - receipt)
+        self.quiet_since = now
 
     def tick(self) -> None:
         now = self.loop.time()
         self.lag = max(0.0, now - self.due)
-        while len(self.ticks) > 1 and self.ticks[0].waiting == 0:
-            self.ticks.popleft()
-        oldest = self.ticks[0]
-        if oldest.waiting:
-            self.oldest_wait = now - oldest.started
-            self.ticks.append(_Tick(now))
-        else:  # nothing waits: the one tick left starts again
-            self.oldest_wait = 0.0
-            oldest.started = now
+        if self.shortest_wait < math.inf:
+            self.queue_delay = self.shortest_wait
+        else:  # nothing answered: stalled, if anything waits
+            self.queue_delay = now - self.quiet_since if self.waiting else 0.0
+        self.shortest_wait = math.inf
         self.over = self.how_far_over()
         global _over
         _over = self.over  # for the console's `busy`, read in a database thread
@@ -96,8 +90,8 @@ class Load:
         by_lag = self.lag * 1000 / settings.VANGNET_CHAT_SEND_MAX_LAG_MS
         if database.down:
             return by_lag
-        by_wait = self.oldest_wait * 1000 / settings.VANGNET_CHAT_SEND_MAX_WAIT_MS
-        return max(by_lag, by_wait, self.by_depth())
+        by_delay = self.queue_delay * 1000 / settings.VANGNET_CHAT_SEND_MAX_WAIT_MS
+        return max(by_lag, by_delay, self.by_depth())
 
     def by_depth(self) -> float:
         return self.waiting / settings.VANGNET_CHAT_SEND_BUSY_DEPTH
@@ -116,9 +110,7 @@ def retry_after() -> float | None:
     current = load()
     over = current.over
     if not database.down:
-        # Counted now, not at the last tick: many clients sending again at once (after their
-        # `retry_after`) are taken within one tick, before the waiting time can show them.
-        over = max(over, current.by_depth())
+        over = max(over, current.by_depth())  # counted now, not at the last tick
     if over <= 1.0:
         return None
     return round(min(RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS * over), 1)
