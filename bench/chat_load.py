@@ -6,7 +6,10 @@ the chat's own services and the same database, N bench counsellors (`bench-couns
 no password, a verified second factor in a session) and N accepted conversations. Then each
 pair connects (visitor: `resume` with its token; console: `sync`), both sides send at the set
 rate for the set time, and it reports delivery latency (send -> the other side receives the
-message frame), acknowledgement latency, messages per second, errors and losses. With
+message frame), acknowledgement latency, messages per second, errors and losses. A send the
+server refuses for overload (`slow_down`) is sent again after `retry_after`, in order, as the
+browser clients do: latency is reported from the first attempt (what the person waits) and
+from the accepted attempt (what the server's queue adds), with the refusals counted. With
 `--floor` it then runs the same load against `bench/floor_relay.py` in a process of its own
 and prints our ratio to that floor.
 
@@ -120,9 +123,12 @@ class Stats:
     resumes: int = 0
     errors: list[str] = field(default_factory=list)
     closes: Counter[str] = field(default_factory=Counter)  # close code -> how many
-    delivery_ms: list[float] = field(default_factory=list)
+    refused: int = 0  # `slow_down` answers: sent again after `retry_after`
+    delivery_ms: list[float] = field(default_factory=list)  # from the first attempt
+    accepted_ms: list[float] = field(default_factory=list)  # from the accepted attempt
     ack_ms: list[float] = field(default_factory=list)
-    sent_at: dict[str, float] = field(default_factory=dict)
+    sent_at: dict[str, float] = field(default_factory=dict)  # the first attempt
+    attempt_at: dict[str, float] = field(default_factory=dict)  # the last attempt
     acked_ids: set[str] = field(default_factory=set)
     delivered_ids: set[str] = field(default_factory=set)
     over: bool = False  # set at the end of the drain: what arrives later does not count
@@ -147,6 +153,13 @@ class Participant:
     seen_ids: set[str] = field(default_factory=set)
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # unacked, in order
     stopped: bool = False
+    # After a `slow_down` (docs/chat-protocol.md): recovering until every message from the
+    # refused one on is acknowledged; new messages are held meanwhile, so the order stays.
+    recovering: bool = False
+    retry: asyncio.TimerHandle | None = None  # the resend waiting for `retry_after`
+    accepted_before: set[str] = field(default_factory=set)  # pending, taken before the refusal
+    resent: set[str] = field(default_factory=set)  # sent again since the last `retry_after`
+    resending: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Set by the first frame that shows the socket has joined its chat (or at once, floor).
     ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -178,17 +191,82 @@ def on_frame(p: Participant, stats: Stats, frame: dict[str, Any], now: float) ->
                 stats.delivered += 1
                 latency = (now - sent) * 1000
                 stats.delivery_ms.append(latency)
+                stats.accepted_ms.append((now - stats.attempt_at.get(msg_id, sent)) * 1000)
                 stats.late += latency > LATE_MS
     elif kind == "ack":
         msg_id = frame["id"]
         p.pending.pop(msg_id, None)
+        p.accepted_before.discard(msg_id)
+        if p.recovering:
+            asyncio.ensure_future(resend_window(p, stats))
         sent = stats.sent_at.get(msg_id)
         if sent is not None and msg_id not in stats.acked_ids:
             stats.acked_ids.add(msg_id)
             stats.acked += 1
             stats.ack_ms.append((now - sent) * 1000)
+    elif kind == "error" and frame.get("code") == "slow_down":
+        stats.refused += 1
+        slowed_down(p, stats, frame)
     elif kind == "error":
         stats.errors.append(f"{frame.get('code')}: {frame.get('message')}")
+
+
+# Sent again after a refusal, at most this many unacknowledged at a time: a client with many
+# messages waiting that sent them all at once would have most refused again, at a cost.
+RESEND_WINDOW = 8
+
+
+def slowed_down(p: Participant, stats: Stats, frame: dict[str, Any]) -> None:
+    """Keep the refused message; after `retry_after` (jitter: 1-1.5 times) send it and
+    everything after it again, in order, with the same ids, a window at a time."""
+    if p.retry is not None:
+        return  # a later one refused to keep the order: covered by the resend
+    ids = list(p.pending)
+    refused = frame.get("id", "")
+    p.accepted_before = set(ids[: ids.index(refused)]) if refused in p.pending else set()
+    p.recovering = True
+    p.resent.clear()
+    wait = float(frame.get("retry_after", 1.0)) * random.uniform(1.0, 1.5)  # noqa: S311
+    loop = asyncio.get_running_loop()
+    p.retry = loop.call_later(wait, lambda: retry_now(p, stats))
+
+
+def retry_now(p: Participant, stats: Stats) -> None:
+    p.retry = None
+    asyncio.ensure_future(resend_window(p, stats))
+
+
+async def resend_window(p: Participant, stats: Stats) -> None:
+    """Send the next messages to go again, keeping at most RESEND_WINDOW unacknowledged;
+    once all are acknowledged, the sender sends straight away again."""
+    async with p.resending:
+        if not p.recovering or p.retry is not None or stats.over:
+            return
+        to_go = [msg_id for msg_id in p.pending if msg_id not in p.accepted_before]
+        if not to_go:
+            p.recovering = False
+            return
+        unacked = sum(1 for msg_id in p.resent if msg_id in p.pending)
+        for msg_id in [m for m in to_go if m not in p.resent][: RESEND_WINDOW - unacked]:
+            ws = p.ws
+            if ws is None or p.retry is not None:
+                return
+            p.resent.add(msg_id)
+            stats.attempt_at[msg_id] = time.perf_counter()
+            try:
+                await ws.send(json.dumps(p.pending[msg_id]))
+            except Exception:  # the connection dropped: resent after resuming
+                return
+
+
+def stop_retrying(p: Participant) -> None:
+    """A resume sends every pending message again anyway."""
+    if p.retry is not None:
+        p.retry.cancel()
+        p.retry = None
+    p.recovering = False
+    p.accepted_before.clear()
+    p.resent.clear()
 
 
 async def keep_connected(p: Participant, stats: Stats) -> None:
@@ -221,7 +299,9 @@ async def keep_connected(p: Participant, stats: Stats) -> None:
                 await ws.send(json.dumps(p.hello(p.last_seq)))
             else:
                 p.ready.set()
-            for frame in list(p.pending.values()):
+            stop_retrying(p)
+            for msg_id, frame in list(p.pending.items()):
+                stats.attempt_at[msg_id] = time.perf_counter()
                 await ws.send(json.dumps(frame))
             p.ws = ws
             async for raw in ws:
@@ -253,7 +333,8 @@ async def sender(p: Participant, stats: Stats, rate: float, until: float) -> Non
         frame = {"type": "send", "id": msg_id, "text": f"bench {msg_id}", **p.send_extra}
         p.pending[msg_id] = frame  # until acknowledged; sent again after a resume
         ws = p.ws
-        if ws is not None:
+        if ws is not None and not p.recovering:  # held while refused ones go again
+            stats.attempt_at[msg_id] = stats.sent_at[msg_id]
             try:
                 await ws.send(json.dumps(frame))
             except Exception:  # noqa: S110 - the connection dropped: resent after resuming
@@ -421,6 +502,7 @@ def summarise(
         "reordered": stats.reordered,
         "resumes": stats.resumes,
         "closes": dict(stats.closes),
+        "refused_overload": stats.refused,
         "errors": len(stats.errors),
         "first_errors": stats.errors[:5],
         "msg_per_s": round(stats.delivered / duration, 1),
@@ -428,6 +510,10 @@ def summarise(
         "p95_ms": round(percentile(stats.delivery_ms, 95), 1),
         "p99_ms": round(percentile(stats.delivery_ms, 99), 1),
         "max_ms": round(max(stats.delivery_ms, default=float("nan")), 1),
+        # From the attempt the server accepted: the server's own queueing, refusals left out.
+        "accepted_p50_ms": round(percentile(stats.accepted_ms, 50), 1),
+        "accepted_p99_ms": round(percentile(stats.accepted_ms, 99), 1),
+        "accepted_max_ms": round(max(stats.accepted_ms, default=float("nan")), 1),
         "ack_p50_ms": round(percentile(stats.ack_ms, 50), 1),
         "ack_p99_ms": round(percentile(stats.ack_ms, 99), 1),
         "mean_ms": round(statistics.fmean(stats.delivery_ms), 1) if stats.delivery_ms else None,

@@ -302,6 +302,13 @@ VANGNET_CHAT_BATCH_INTERVAL_MS = float(os.environ.get("VANGNET_CHAT_BATCH_INTERV
 # waiting, a new visitor is told it is very busy instead of joining a queue without end.
 VANGNET_CHAT_BUSY_DEPTH = int(os.environ.get("VANGNET_CHAT_BUSY_DEPTH", "2000"))
 VANGNET_CHAT_MAX_WAITING = int(os.environ.get("VANGNET_CHAT_MAX_WAITING", "100"))
+# Overload in running chats (chat/overload.py): a `send` is refused with `slow_down`, to be
+# sent again, while sends wait in the process longer than this (even the shortest wait of the
+# last 100 ms), past this many sends waiting in the process, or while its event loop runs
+# later than this.
+VANGNET_CHAT_SEND_MAX_WAIT_MS = float(os.environ.get("VANGNET_CHAT_SEND_MAX_WAIT_MS", "500"))
+VANGNET_CHAT_SEND_MAX_LAG_MS = float(os.environ.get("VANGNET_CHAT_SEND_MAX_LAG_MS", "500"))
+VANGNET_CHAT_SEND_BUSY_DEPTH = int(os.environ.get("VANGNET_CHAT_SEND_BUSY_DEPTH", "1000"))
 # A counsellor with no console socket for this long is taken off duty.
 VANGNET_CONSOLE_ABSENT_SECONDS = float(os.environ.get("VANGNET_CONSOLE_ABSENT_SECONDS", "60"))
 # The supervisor's console alerts when an acute chat has waited longer than this.

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.middleware import record_activity, stored_session
-from vangnet.chat import protocol, selectors, services, store
+from vangnet.chat import overload, protocol, selectors, services, store
 from vangnet.chat.models import Conversation, Message
 from vangnet.chat.outage import DatabaseUnavailable, db_call
 from vangnet.chat.presence import presence, roster_event
@@ -76,6 +76,9 @@ class ChatSocket(Socket):
         self.order: OrderingBuffer[Outgoing] = OrderingBuffer()
         self.gap_fills: dict[int, asyncio.Task[None]] = {}
         self.storing: asyncio.Future[None] | None = None  # the last `send` being stored
+        # Per conversation ("" on a visitor's socket): the first send refused for overload,
+        # until it comes again (every later send is refused meanwhile, to keep the order).
+        self.refused_first: dict[str, str] = {}
         self.presence = presence()  # also takes absent counsellors off duty
         await self.accept()
         metrics.socket_opened(self.access_point.removeprefix("ws:"))
@@ -113,26 +116,57 @@ class ChatSocket(Socket):
             await self.send_json(err.frame(**protocol.echo(content)))
             return
         if frame.type == "send":
+            if await self.slowed_down(frame, content):
+                return
             # Storing waits on the database. Meanwhile this consumer goes on delivering the
             # other side's messages; this socket's own frames keep their order.
-            self.storing = asyncio.ensure_future(self.after(self.storing, frame, content))
+            receipt = overload.load().arrived()
+            self.storing = asyncio.ensure_future(self.after(self.storing, frame, content, receipt))
             return
         if self.storing is not None:
             await self.storing
         await self.run(frame, content)
 
-    async def after(self, before: asyncio.Future[None] | None, frame: Frame, content: Any) -> None:
-        if before is not None:
-            await before
-        if self.closing:
-            return  # closed meanwhile: the client sends it again after resuming
+    async def slowed_down(self, frame: Frame, content: Any) -> bool:
+        """Refuse a send while this process is behind (chat/overload.py), and every later
+        send in its conversation until the first refused one comes again: then it is judged
+        as any. Costs no database and no publish."""
+        conversation = frame.text("conversation")
+        first = self.refused_first.get(conversation)
+        retry_after = overload.retry_after()
+        if first is not None and first != frame.fields["id"]:
+            retry_after = retry_after or overload.RETRY_AFTER_MIN_SECONDS  # after the first
+        elif retry_after is None:
+            self.refused_first.pop(conversation, None)
+            return False
+        else:
+            self.refused_first[conversation] = frame.fields["id"]
+        message = _("It is very busy. Your message will be sent again in a moment.")
+        await self.send_json(
+            protocol.error("slow_down", message, retry_after=retry_after, **protocol.echo(content))
+        )
+        return True
+
+    async def after(
+        self,
+        before: asyncio.Future[None] | None,
+        frame: Frame,
+        content: Any,
+        receipt: overload.Receipt,
+    ) -> None:
         try:
+            if before is not None:
+                await before
+            if self.closing:
+                return  # closed meanwhile: the client sends it again after resuming
             await self.run(frame, content)
         except Exception:
             # A bug, not the client's input (that is checked) nor the database (run handles
             # that): close, so the client resumes and resends.
             logger.exception("storing a chat message failed")
             await self.close(code=CLOSE_SERVER_ERROR)
+        finally:
+            overload.load().answered(receipt)
 
     async def run(self, frame: Frame, content: Any) -> None:
         try:
@@ -271,7 +305,8 @@ class VisitorConsumer(ChatSocket):
     async def start(self, frame: Frame) -> None:
         if self.conversation is not None:
             raise ChatError("already_started", _("This conversation has already started."))
-        if store.busy():
+        if store.busy() or overload.retry_after() is not None:
+            # Running chats come first: no new one while their messages are refused.
             raise services.busy_error()
         self.use_language(frame.fields.get("language", "nl"))
         outcome, token = await db_call(
@@ -684,11 +719,14 @@ def console_access(session_key: str | None, user: Any) -> str:
 
 
 def _busy() -> bool:
-    """New visitors are being told it is very busy (this process's writer, or the queue)."""
+    """New visitors are being told it is very busy (this process's writer or its sends, or
+    the queue)."""
     from django.conf import settings
 
+    if store.busy() or overload.refusing_sends():
+        return True
     waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).count()
-    return store.busy() or waiting >= settings.VANGNET_CHAT_MAX_WAITING
+    return waiting >= settings.VANGNET_CHAT_MAX_WAITING
 
 
 def _set_duty(user: Any, on_duty: bool) -> bool:

@@ -18,6 +18,9 @@
   // conversation id -> {summary, lastSeq, messages: [], pending: {}, unread: number of visitor
   // messages not yet seen, waitingSince: when the visitor's unanswered message came (or null)}
   var chats = {};
+  // conversation id -> {from: the id refused with `slow_down`, timer: the resend of it and of
+  // every message after it}; messages written in that chat meanwhile wait for it.
+  var slowed = {};
   var current = null;  // the conversation shown
   var lastTypingSent = 0;
   var typingTimer = null;
@@ -129,7 +132,7 @@
           var known = chats[summary.conversation];
           send({ type: "sync", conversation: summary.conversation, after: known ? known.lastSeq : 0 });
         });
-        Object.keys(chats).forEach(function (id) { resendPending(id); });
+        Object.keys(chats).forEach(function (id) { stopSlowDown(id); resendPending(id); });
         break;
       case "duty":
         setDuty(frame.on);
@@ -149,6 +152,11 @@
       case "ack":
         var chat = chats[frame.conversation];
         if (chat) { delete chat.pending[frame.id]; }
+        var slow = slowed[frame.conversation];
+        if (slow && slow.from === frame.id && !slow.timer) {
+          delete slowed[frame.conversation];
+          el("chat-notice").textContent = "";
+        }
         break;
       case "state":
         updateState(frame);
@@ -169,7 +177,9 @@
         break;
       case "error":
         el("chat-notice").textContent = frame.message;
-        if (frame.id && frame.conversation && chats[frame.conversation] && frame.code !== "rate_limited" && frame.code !== "unavailable") {
+        if (frame.code === "slow_down" && frame.conversation && chats[frame.conversation]) {
+          slowDown(frame);
+        } else if (frame.id && frame.conversation && chats[frame.conversation] && frame.code !== "rate_limited" && frame.code !== "unavailable") {
           delete chats[frame.conversation].pending[frame.id];
         }
         break;
@@ -459,6 +469,30 @@
     li.scrollIntoView({ block: "end" });
   }
 
+  // The server is very busy: the message stays pending and goes again after `retry_after`
+  // (with jitter), with every message after it in that chat, in order.
+  function slowDown(frame) {
+    var slow = slowed[frame.conversation];
+    if (slow && slow.timer) { return; } // a later one of the same round: covered
+    var wait = (Number(frame.retry_after) || 1) * 1000 * (1 + 0.5 * Math.random());
+    slowed[frame.conversation] = {
+      from: frame.id,
+      timer: window.setTimeout(function () { resendSlowedDown(frame.conversation); }, wait)
+    };
+  }
+  function resendSlowedDown(id) {
+    var slow = slowed[id];
+    slow.timer = null;
+    var ids = Object.keys(chats[id] ? chats[id].pending : {});
+    var from = ids.indexOf(slow.from);
+    ids.slice(Math.max(0, from)).forEach(function (msgId) {
+      send({ type: "send", conversation: id, id: msgId, text: chats[id].pending[msgId] });
+    });
+  }
+  function stopSlowDown(id) {
+    if (slowed[id]) { window.clearTimeout(slowed[id].timer); delete slowed[id]; }
+  }
+
   function resendPending(id) {
     var chat = chats[id];
     Object.keys(chat.pending).forEach(function (msgId) {
@@ -541,8 +575,12 @@
     if (!text || !current) { return; }
     var id = newId();
     chats[current].pending[id] = text;
-    el("chat-notice").textContent = "";
-    send({ type: "send", conversation: current, id: id, text: text });
+    var waitingForResend = slowed[current] && slowed[current].timer;
+    if (!waitingForResend) {
+      el("chat-notice").textContent = "";
+      send({ type: "send", conversation: current, id: id, text: text });
+    } // else it goes after the refused one
+
     el("message").value = "";
   });
   el("message").addEventListener("keydown", function (event) {

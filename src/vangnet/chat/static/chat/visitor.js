@@ -16,6 +16,10 @@
   var config = el("chat-config");
   var wasActive = false;   // a counsellor joined: the survey is offered after the end
   var surveyToken = null;  // kept in memory only, for the survey after the end
+  // After `slow_down` (the server is very busy): the refused message's id and the timer that
+  // sends it, and everything after it, again; messages written meanwhile wait for it.
+  var slowedFrom = null;
+  var slowedTimer = null;
 
   function load() {
     try { return JSON.parse(sessionStorage.getItem(STORE_KEY)) || null; } catch (e) { return null; }
@@ -139,6 +143,7 @@
           startRequest = null;
         }
         save();
+        stopSlowDown();  // every pending message goes again now
         resendPending();
         break;
       case "state":
@@ -155,6 +160,7 @@
         if (!state) { return; }
         state.pending = state.pending.filter(function (p) { return p.id !== frame.id; });
         save();
+        if (frame.id === slowedFrom && !slowedTimer) { slowedFrom = null; notice(""); }
         break;
       case "typing":
         el("chat-typing").hidden = false;
@@ -185,6 +191,7 @@
     }
     notice(frame.message);
     if (!frame.id || !state) { return; }
+    if (frame.code === "slow_down") { slowDown(frame); return; }
     if (frame.code === "rate_limited" || frame.code === "unavailable") {
       window.setTimeout(resendPending, 3000); // kept: it goes out once the limit allows
       return;
@@ -196,6 +203,28 @@
     var item = el("chat-log").querySelector('[data-id="' + CSS.escape(frame.id) + '"]');
     if (item) { item.remove(); }
     if (refused && !el("message").value) { el("message").value = refused.text; updateCount(); }
+  }
+
+  // The server is very busy: the message is kept, and sent again after `retry_after` (with
+  // jitter, so busy visitors do not all come back at once) together with every message after
+  // it, in order. Later refusals of the same round are covered by that one resend.
+  function slowDown(frame) {
+    if (slowedTimer) { return; }
+    slowedFrom = frame.id;
+    var wait = (Number(frame.retry_after) || 1) * 1000 * (1 + 0.5 * Math.random());
+    slowedTimer = window.setTimeout(resendSlowedDown, wait);
+  }
+  function resendSlowedDown() {
+    slowedTimer = null;
+    if (!state || !socket || socket.readyState !== WebSocket.OPEN) { return; }
+    var from = state.pending.map(function (p) { return p.id; }).indexOf(slowedFrom);
+    state.pending.slice(Math.max(0, from)).forEach(function (p) {
+      socket.send(JSON.stringify({ type: "send", id: p.id, text: p.text }));
+    });
+  }
+  function stopSlowDown() {
+    window.clearTimeout(slowedTimer);
+    slowedTimer = null;
   }
 
   function resendPending() {
@@ -234,9 +263,9 @@
     renderMessage({ id: pending.id, sender: "visitor", text: text, pending: true });
     el("message").value = "";
     updateCount();
-    if (socket && socket.readyState === WebSocket.OPEN) {
+    if (socket && socket.readyState === WebSocket.OPEN && !slowedTimer) {
       socket.send(JSON.stringify({ type: "send", id: pending.id, text: text }));
-    }
+    } // else it goes with the pending ones: after resuming, or after the refused one
   }
 
   function typing() {
