@@ -160,3 +160,20 @@ async def test_while_sends_are_refused_new_visitors_are_told_it_is_very_busy_and
     finally:
         for receipt in waiting:
             load.answered(receipt)
+
+
+async def test_an_open_console_hears_when_sends_start_and_stop_being_refused(
+    counsellor, sockets, settings
+):
+    """Not only at connecting: the busy line follows the process's state while it is open."""
+    _, console = await counsellor()
+    sockets.append(console)
+    settings.VANGNET_CHAT_SEND_BUSY_DEPTH = 1
+    load = overload.load()
+    waiting = [load.arrived(), load.arrived()]
+    try:
+        assert (await console.until("queue", busy=True))["busy"] is True
+    finally:
+        for receipt in waiting:
+            load.answered(receipt)
+    assert (await console.until("queue", busy=False))["busy"] is False

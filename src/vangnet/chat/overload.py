@@ -31,9 +31,13 @@ import math
 from django.conf import settings
 
 from vangnet.chat.outage import database
+from vangnet.chat.services import QUEUE_GROUP
+from vangnet.realtime.hub import hub
 from vangnet.realtime.writer import per_event_loop
 
 TICK_SECONDS = 0.1
+# The consoles of the process hear when it starts or stops refusing sends, at most this often.
+ANNOUNCE_SECONDS = 1.0
 # `retry_after` at the limit, growing with how far past it the process is, up to the maximum.
 RETRY_AFTER_MIN_SECONDS = 1.0
 RETRY_AFTER_MAX_SECONDS = 10.0
@@ -52,6 +56,8 @@ class Load:
         self.queue_delay = 0.0  # seconds, as of the last tick
         self.lag = 0.0  # seconds, as of the last tick
         self.over = 0.0  # how far past its limit the worst sign is, as of the last tick
+        self.announced = False  # what this process's consoles were last told: refusing?
+        self.announced_at = -math.inf
         self.due = loop.time() + TICK_SECONDS
         loop.call_at(self.due, self.tick)
         global _over
@@ -82,8 +88,17 @@ class Load:
         self.over = self.how_far_over()
         global _over
         _over = self.over  # for the console's `busy`, read in a database thread
+        self.announce(now)
         self.due = now + TICK_SECONDS
         self.loop.call_at(self.due, self.tick)
+
+    def announce(self, now: float) -> None:
+        """When sends start or stop being refused, this process's consoles send a fresh
+        `queue` frame (with `busy`) without waiting for the queue to change."""
+        refusing = self.over > 1.0
+        if refusing != self.announced and now - self.announced_at >= ANNOUNCE_SECONDS:
+            self.announced, self.announced_at = refusing, now
+            hub().deliver(QUEUE_GROUP, {"type": "queue.changed"})
 
     def how_far_over(self) -> float:
         """How far past its limit the worst sign is: above 1.0, refuse sends."""
