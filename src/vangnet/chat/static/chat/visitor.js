@@ -255,7 +255,9 @@
   function send(event) {
     event.preventDefault();
     var text = el("message").value.trim();
-    if (!text || !state) { return; }
+    if (!text) { return; }
+    // Not connected yet (no welcome): the text stays in the box, and the person is told why.
+    if (!state) { notice(strings.connecting); return; }
     notice("");
     var pending = { id: newId(), text: text };
     state.pending.push(pending);
