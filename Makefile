@@ -39,10 +39,10 @@ run: install
 # Tests marked `slow` start their own servers on both back ends in pass 1; pass 2 skips them.
 # pytest's own exit code (5 for "no tests ran") fails the target.
 # Each pass runs in TEST_WORKERS pytest-xdist processes (much of the suite waits on servers,
-# browsers and timeouts, so two keep a 2-core machine busy); every process has its own data
+# browsers and timeouts, so three keep a 2-core machine busy); every process has its own data
 # directory, test database, Redis prefix and servers (tests/conftest.py, core/pytest_isolation.py).
 SECOND_PASS := tests/realtime tests/chat tests/core tests/accounts tests/reading tests/retention tests/sharing
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 test: install
 	@if [ "$${CI:-}" = "true" ] && { [ -z "$${VANGNET_TEST_DATABASE_URL:-}" ] || [ -z "$${VANGNET_TEST_REDIS_URL:-}" ]; }; then \
 	  echo "CI=true but VANGNET_TEST_DATABASE_URL or VANGNET_TEST_REDIS_URL is not set: run .ci/run, which starts both." >&2; \
