@@ -89,6 +89,8 @@ def _uses_the_browser(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's session-wide browser keeps an
     event loop running in the main thread, and an asyncio test after it could not start its own.
+    With pytest-xdist (`make test`) this holds in each worker: its default `load` distribution
+    hands every worker its tests in this order (`loadscope`/`loadgroup` would reorder them).
 
     Tests of PostgreSQL itself run in the pass whose database is PostgreSQL, else not at all
     (deselected rather than skipped: no skips in CI)."""
