@@ -38,19 +38,23 @@ run: install
 # at once) tests. In CI (CI=true) a missing PostgreSQL or Redis is an error, not a skip.
 # Tests marked `slow` start their own servers on both back ends in pass 1; pass 2 skips them.
 # pytest's own exit code (5 for "no tests ran") fails the target.
+# Each pass runs in TEST_WORKERS pytest-xdist processes (much of the suite waits on servers,
+# browsers and timeouts, so three keep a 2-core machine busy); every process has its own data
+# directory, test database, Redis prefix and servers (tests/conftest.py, core/pytest_isolation.py).
 SECOND_PASS := tests/realtime tests/chat tests/core tests/accounts tests/reading tests/retention tests/sharing
+TEST_WORKERS ?= 3
 test: install
 	@if [ "$${CI:-}" = "true" ] && { [ -z "$${VANGNET_TEST_DATABASE_URL:-}" ] || [ -z "$${VANGNET_TEST_REDIS_URL:-}" ]; }; then \
 	  echo "CI=true but VANGNET_TEST_DATABASE_URL or VANGNET_TEST_REDIS_URL is not set: run .ci/run, which starts both." >&2; \
 	  exit 2; fi
 	@echo "== pass 1: the whole suite on the embedded default (SQLite + in-memory channel layer)"
-	@env -u DATABASE_URL -u REDIS_URL -u SECRET_KEY -u VANGNET_ENCRYPTION_KEYS $(BIN)/pytest --durations=10
+	@env -u DATABASE_URL -u REDIS_URL -u SECRET_KEY -u VANGNET_ENCRYPTION_KEYS $(BIN)/pytest -n $(TEST_WORKERS) --durations=15
 	@if [ -n "$${VANGNET_TEST_DATABASE_URL:-}" ]; then \
 	  echo "== pass 2: $(SECOND_PASS) on PostgreSQL$${VANGNET_TEST_REDIS_URL:+ + Redis}, production settings"; \
 	  DATABASE_URL="$$VANGNET_TEST_DATABASE_URL" REDIS_URL="$${VANGNET_TEST_REDIS_URL:-}" \
 	  SECRET_KEY="$$(head -c 48 /dev/urandom | base64 -w0)" \
 	  VANGNET_ENCRYPTION_KEYS="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
-	  VANGNET_HTTPS=0 VANGNET_MANIFEST_STATIC=0 $(BIN)/pytest --durations=10 -m "not browser and not slow" $(SECOND_PASS); \
+	  VANGNET_HTTPS=0 VANGNET_MANIFEST_STATIC=0 $(BIN)/pytest -n $(TEST_WORKERS) --durations=15 -m "not browser and not slow" $(SECOND_PASS); \
 	else echo "== pass 2 skipped: set VANGNET_TEST_DATABASE_URL (and VANGNET_TEST_REDIS_URL) to run it"; fi
 
 lint: install

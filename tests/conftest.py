@@ -1,11 +1,17 @@
 """Shared fixtures: staff members per role, logged-in clients with a verified second factor,
-and the rule that in CI no test is skipped for a missing service."""
+the rule that in CI no test is skipped for a missing service, and the lock that keeps a test
+which restarts the PostgreSQL cluster apart from every other test using that cluster."""
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
-from collections.abc import Callable, Iterator
+import tempfile
+import uuid
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from asgiref.sync import SyncToAsync
@@ -45,6 +51,38 @@ def missing_services(item: pytest.Item) -> list[str]:
     return missing
 
 
+# One lock file per machine, as the cluster is one per machine: every test process (the
+# pytest-xdist workers of a pass, another run beside it) takes it around each test that uses
+# the PostgreSQL server, shared; a test that restarts the whole cluster takes it alone.
+POSTGRES_CLUSTER_LOCK = Path(tempfile.gettempdir()) / "vangnet-test-postgres-cluster.lock"
+
+
+@contextmanager
+def postgres_cluster(*, alone: bool = False) -> Iterator[None]:
+    """Hold the PostgreSQL cluster: shared with other users, or `alone` (for a restart)."""
+    with POSTGRES_CLUSTER_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """A test marked `postgres` holds the cluster from the set-up of its fixtures (a module's
+    shared database) to their teardown; one marked `restarts_postgres` holds it alone, so no
+    test in another process (pytest-xdist's other worker) loses its connections to a restart."""
+    if "postgres" not in item.keywords and "restarts_postgres" not in item.keywords:
+        return (yield)
+    if missing_services(item):  # skipped or failed without a connection: nothing to wait for
+        return (yield)
+    with postgres_cluster(alone="restarts_postgres" in item.keywords):
+        return (yield)
+
+
 def _uses_the_browser(item: pytest.Item) -> bool:
     return item.get_closest_marker("browser") is not None
 
@@ -53,6 +91,8 @@ def _uses_the_browser(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's session-wide browser keeps an
     event loop running in the main thread, and an asyncio test after it could not start its own.
+    With pytest-xdist (`make test`) this holds in each worker: its default `load` distribution
+    hands every worker its tests in this order (`loadscope`/`loadgroup` would reorder them).
 
     Tests of PostgreSQL itself run in the pass whose database is PostgreSQL, else not at all
     (deselected rather than skipped: no skips in CI)."""
@@ -75,6 +115,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if IN_CI:
         pytest.fail(f"{reason}, and CI=true forbids skipping it.", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """A PostgreSQL test database of this process's own: pytest-django names it test_<name>,
+    with _gw0, _gw1 for pytest-xdist's workers; a run's own suffix after that keeps two runs on
+    one cluster (another worktree, a second CI run) from recreating each other's database."""
+    from django.conf import settings
+
+    suffix = uuid.uuid4().hex[:8]
+    for db_settings in settings.DATABASES.values():
+        if db_settings["ENGINE"] == "django.db.backends.sqlite3":
+            continue  # in memory, of this process alone
+        test = db_settings.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + db_settings['NAME']}_{suffix}"
 
 
 @pytest.fixture

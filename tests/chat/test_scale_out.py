@@ -20,6 +20,7 @@ from bench.chatclient import new_id, open_console, staff_login, start_visitor
 from cryptography.fernet import Fernet
 from psycopg import sql
 
+from tests.conftest import postgres_cluster
 from tests.servers import Server, prepared_env, run_cli, server_env, start_all
 from vangnet.accounts.demo import DEMO_PASSWORD
 
@@ -61,7 +62,9 @@ def _admin(statement: sql.Composable) -> None:
 
 
 def _drop_template(name: str, data_dir: str) -> None:
-    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    # At the process's exit, outside any test: not while another worker restarts the cluster.
+    with postgres_cluster():
+        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     shutil.rmtree(data_dir, ignore_errors=True)
 
 

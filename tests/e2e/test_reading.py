@@ -68,6 +68,11 @@ def start_chat(browser: Browser, server: Server, nickname: str, *, in_danger: bo
         visitor.check("#in-danger-yes")
     visitor.click("#start-button")
     expect(visitor.locator("#chat-status")).not_to_be_empty()
+    # Started: the server's welcome gave the tab its token. Until then the status says
+    # "connecting" and the page has no chat to send a typed message in.
+    visitor.wait_for_function(
+        "() => (JSON.parse(sessionStorage.getItem('vangnet.chat') || 'null') || {}).token"
+    )
     return visitor
 
 
