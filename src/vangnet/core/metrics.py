@@ -12,6 +12,7 @@ adds the values of the processes that are alive. What is read from the database 
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 from typing import Any
@@ -169,8 +170,9 @@ def batch_written(senders: list[str], started: Any) -> None:
     from django.utils import timezone
 
     writer_batch_time((timezone.now() - started).total_seconds())
-    for sender in senders:
-        messages_stored(sender)
+    # One increment per sender and batch, not per message.
+    for sender, count in collections.Counter(senders).items():
+        messages_stored(sender, count)
 
 
 def message_outcome(sender: str, outcome: Any) -> None:
