@@ -297,7 +297,7 @@ VANGNET_CHAT_STORE_WAIT_SECONDS = float(os.environ.get("VANGNET_CHAT_STORE_WAIT_
 # Group commit: a process's writer starts a batch of messages no sooner than this after the one
 # before (under load fewer, larger transactions: less CPU per message; at most this much
 # latency added; after a quiet spell a message is stored at once).
-VANGNET_CHAT_BATCH_INTERVAL_MS = float(os.environ.get("VANGNET_CHAT_BATCH_INTERVAL_MS", "10"))
+VANGNET_CHAT_BATCH_INTERVAL_MS = float(os.environ.get("VANGNET_CHAT_BATCH_INTERVAL_MS", "20"))
 # Overload: past this many messages being stored in one process, or this many visitors
 # waiting, a new visitor is told it is very busy instead of joining a queue without end.
 VANGNET_CHAT_BUSY_DEPTH = int(os.environ.get("VANGNET_CHAT_BUSY_DEPTH", "2000"))
