@@ -63,6 +63,23 @@ load() {  # chat_load with the given arguments, --floor and the JSON output; pri
     tail -n 1 "$OUT" | "$PY" -c 'import json,sys; print(json.loads(sys.stdin.read())["vangnet"]["p99_ms"])'
 }
 
+limit_and_twice() {  # URL BEST RATE...: the highest RATE (msg/s) with p99 < 250 ms, then twice it
+    local url=$1 best=$2 total p99
+    shift 2
+    for total in "$@"; do
+        p99=$(load --url "$url" --pairs 100 --rate "$("$PY" -c "print($total/200)")" \
+            --duration "$SHORT" --drain "$DRAIN")
+        if "$PY" -c "import sys; sys.exit(0 if float('$p99') < 250 else 1)"; then
+            best=$total
+        else
+            break
+        fi
+    done
+    echo "== highest rate with p99 < 250 ms: $best msg/s; now twice that" >&2
+    load --url "$url" --pairs 100 --rate "$("$PY" -c "print(2*$best/200)")" \
+        --duration "$SHORT" --drain 30 >/dev/null
+}
+
 common_env() {
     export SECRET_KEY=bench-only-$(date +%s)-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
     export VANGNET_ENCRYPTION_KEYS=${VANGNET_ENCRYPTION_KEYS:-$("$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')}
@@ -94,19 +111,7 @@ run_pg() {
         load --url "$url" --pairs "$BIG_N" --rate 0.1 --duration "$LONG" --drain "$DRAIN" >/dev/null
         load --url "$url" --pairs 100 --rate 7.5 --duration "$SHORT" --drain "$DRAIN" >/dev/null
         # The highest rate with p99 < 250 ms: up in steps of 500 msg/s from 2,000.
-        best=1500
-        for total in 2000 2500 3000 3500 4000 5000 6000; do
-            p99=$(load --url "$url" --pairs 100 --rate "$("$PY" -c "print($total/200)")" \
-                --duration "$SHORT" --drain "$DRAIN")
-            if "$PY" -c "import sys; sys.exit(0 if float('$p99') < 250 else 1)"; then
-                best=$total
-            else
-                break
-            fi
-        done
-        echo "== highest rate with p99 < 250 ms: $best msg/s; now twice that" >&2
-        load --url "$url" --pairs 100 --rate "$("$PY" -c "print(2*$best/200)")" \
-            --duration "$SHORT" --drain 30 >/dev/null
+        limit_and_twice "$url" 1500 2000 2500 3000 3500 4000 5000 6000
     )
 }
 
@@ -125,19 +130,7 @@ run_embedded() {
         load --url "$url" --pairs 100 --rate 2.5 --duration "$SHORT" --drain "$DRAIN" >/dev/null
         load --url "$url" --pairs "$BIG_N" --rate 0.1 --duration "$LONG" --drain "$DRAIN" >/dev/null
         # As on PostgreSQL: 1,500 msg/s, the highest rate with p99 < 250 ms, twice that.
-        best=500
-        for total in 1000 1500 2000 2500 3000 4000 5000; do
-            p99=$(load --url "$url" --pairs 100 --rate "$("$PY" -c "print($total/200)")" \
-                --duration "$SHORT" --drain "$DRAIN")
-            if "$PY" -c "import sys; sys.exit(0 if float('$p99') < 250 else 1)"; then
-                best=$total
-            else
-                break
-            fi
-        done
-        echo "== embedded: highest rate with p99 < 250 ms: $best msg/s; now twice that" >&2
-        load --url "$url" --pairs 100 --rate "$("$PY" -c "print(2*$best/200)")" \
-            --duration "$SHORT" --drain 30 >/dev/null
+        limit_and_twice "$url" 500 1000 1500 2000 2500 3000 4000 5000
     )
 }
 
