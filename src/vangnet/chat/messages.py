@@ -84,16 +84,16 @@ def _store_together(batch: list[NewMessage]) -> list[Outcome | ChatError]:
     now = timezone.now()
     results: list[Outcome | ChatError | None] = [None] * len(batch)
     allowed = []
-    for i in _lock_order(batch):
+    for i in range(len(batch)):
         if batch[i].sender == Message.Sender.COUNSELLOR and batch[i].author is None:
             results[i] = _not_yours()
         else:
             allowed.append(i)
-    ordered = [batch[i] for i in allowed]
+    storing = [batch[i] for i in allowed]
     if connection.vendor == "postgresql":
-        sequences = _postgresql(ordered, now)
+        sequences = _postgresql(storing, now)  # the statement locks the chats in one order
     else:
-        sequences = _one_by_one(_rows(ordered, now))
+        sequences = _one_by_one(_rows(storing, now))
     for i, sequence in zip(allowed, sequences, strict=True):
         message = batch[i]
         if sequence is not None:
@@ -143,11 +143,6 @@ def _ordinary(message: NewMessage) -> bool:
     if message.sender == Message.Sender.COUNSELLOR and message.author is None:
         return False
     return envelope.key_is_cached(envelope.holder_name(message.conversation))
-
-
-def _lock_order(batch: list[NewMessage]) -> list[int]:
-    """One lock order for every batch (by conversation): concurrent batches cannot deadlock."""
-    return sorted(range(len(batch)), key=lambda i: batch[i].conversation.pk)
 
 
 def _posted(message: NewMessage, sequence: int, now: Any) -> Outcome:

@@ -481,21 +481,19 @@
     };
   }
   function resendSlowedDown(id) {
-    var slow = slowed[id];
-    slow.timer = null;
-    var ids = Object.keys(chats[id] ? chats[id].pending : {});
-    var from = ids.indexOf(slow.from);
-    ids.slice(Math.max(0, from)).forEach(function (msgId) {
-      send({ type: "send", conversation: id, id: msgId, text: chats[id].pending[msgId] });
-    });
+    slowed[id].timer = null;
+    resendPending(id, slowed[id].from);
   }
   function stopSlowDown(id) {
     if (slowed[id]) { window.clearTimeout(slowed[id].timer); delete slowed[id]; }
   }
 
-  function resendPending(id) {
+  // A chat's pending messages, in order: all of them, or from `fromId` on while it is pending.
+  function resendPending(id, fromId) {
     var chat = chats[id];
-    Object.keys(chat.pending).forEach(function (msgId) {
+    if (!chat) { return; }
+    var ids = Object.keys(chat.pending);
+    ids.slice(Math.max(0, ids.indexOf(fromId))).forEach(function (msgId) {
       send({ type: "send", conversation: id, id: msgId, text: chat.pending[msgId] });
     });
   }

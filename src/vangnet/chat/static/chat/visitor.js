@@ -193,7 +193,7 @@
     if (!frame.id || !state) { return; }
     if (frame.code === "slow_down") { slowDown(frame); return; }
     if (frame.code === "rate_limited" || frame.code === "unavailable") {
-      window.setTimeout(resendPending, 3000); // kept: it goes out once the limit allows
+      window.setTimeout(function () { resendPending(); }, 3000); // kept: goes once the limit allows
       return;
     }
     // Refused for its content (too long, empty): drop it from the queue, give the text back.
@@ -216,20 +216,18 @@
   }
   function resendSlowedDown() {
     slowedTimer = null;
-    if (!state || !socket || socket.readyState !== WebSocket.OPEN) { return; }
-    var from = state.pending.map(function (p) { return p.id; }).indexOf(slowedFrom);
-    state.pending.slice(Math.max(0, from)).forEach(function (p) {
-      socket.send(JSON.stringify({ type: "send", id: p.id, text: p.text }));
-    });
+    resendPending(slowedFrom);
   }
   function stopSlowDown() {
     window.clearTimeout(slowedTimer);
     slowedTimer = null;
   }
 
-  function resendPending() {
+  // The pending messages, in order: all of them, or from `fromId` on while it is pending.
+  function resendPending(fromId) {
     if (!state || !socket || socket.readyState !== WebSocket.OPEN) { return; }
-    state.pending.forEach(function (p) {
+    var from = state.pending.map(function (p) { return p.id; }).indexOf(fromId);
+    state.pending.slice(Math.max(0, from)).forEach(function (p) {
       socket.send(JSON.stringify({ type: "send", id: p.id, text: p.text }));
     });
   }
