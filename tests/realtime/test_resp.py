@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vangnet.realtime.resp import ReplyError, RespConnection, command
+from vangnet.realtime.resp import ReplyError, RespConnection, command, publish
 
 REPLIES: list[tuple[bytes, Any]] = [
     (b"*3\r\n$7\r\nmessage\r\n$4\r\nchan\r\n$5\r\nhe\r\nx\r\n", [b"message", b"chan", b"he\r\nx"]),
@@ -55,3 +55,8 @@ def test_an_error_reply_is_handed_on_as_an_error() -> None:
 def test_commands_are_encoded_as_arrays_of_bulk_strings() -> None:
     encoded = command("PUBLISH", "c", b"\x00data")
     assert encoded == b"*3\r\n$7\r\nPUBLISH\r\n$1\r\nc\r\n$5\r\n\x00data\r\n"
+
+
+@given(st.binary(max_size=300), st.binary(max_size=300))
+def test_the_hubs_publish_is_the_publish_command(channel: bytes, data: bytes) -> None:
+    assert publish(channel, data) == command("PUBLISH", channel, data)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.middleware import record_activity, stored_session
@@ -80,6 +81,7 @@ class ChatSocket(Socket):
         # until it comes again (every later send is refused meanwhile, to keep the order).
         self.refused_first: dict[str, str] = {}
         self.presence = presence()  # also takes absent counsellors off duty
+        self.load = overload.load()  # this process's signs of overload (looked up once)
         await self.accept()
         metrics.socket_opened(self.access_point.removeprefix("ws:"))
         self.counted = True  # a socket refused before this point was never counted open
@@ -120,7 +122,7 @@ class ChatSocket(Socket):
                 return
             # Storing waits on the database. Meanwhile this consumer goes on delivering the
             # other side's messages; this socket's own frames keep their order.
-            receipt = overload.load().arrived()
+            receipt = self.load.arrived()
             self.storing = asyncio.ensure_future(self.after(self.storing, frame, content, receipt))
             return
         if self.storing is not None:
@@ -133,7 +135,7 @@ class ChatSocket(Socket):
         as any. Costs no database and no publish."""
         conversation = frame.text("conversation")
         first = self.refused_first.get(conversation)
-        retry_after = overload.retry_after()
+        retry_after = self.load.retry_after()
         if first is not None and first != frame.fields["id"]:
             retry_after = retry_after or overload.RETRY_AFTER_MIN_SECONDS  # after the first
         elif retry_after is None:
@@ -166,7 +168,7 @@ class ChatSocket(Socket):
             logger.exception("storing a chat message failed")
             await self.close(code=CLOSE_SERVER_ERROR)
         finally:
-            overload.load().answered(receipt)
+            self.load.answered(receipt)
 
     async def run(self, frame: Frame, content: Any) -> None:
         try:
@@ -281,7 +283,7 @@ class VisitorConsumer(ChatSocket):
         await super().disconnect(code)
 
     async def conversation_pk_of(self, public_id: str) -> int | None:
-        return self.conversation.pk if self.conversation else None
+        return self.conversation.id if self.conversation else None
 
     async def handle(self, frame: Frame) -> None:
         if frame.type == "ping":
@@ -353,7 +355,7 @@ class VisitorConsumer(ChatSocket):
 
     async def send_text(self, frame: Frame) -> None:
         assert self.conversation is not None
-        message_limiter.require(self.conversation.pk, Message.Sender.VISITOR)
+        message_limiter.require(self.conversation.id, Message.Sender.VISITOR)
         outcome = await store.post_message(
             conversation=self.conversation,
             sender=Message.Sender.VISITOR,
@@ -455,7 +457,11 @@ class ConsoleConsumer(ChatSocket):
         return int(self.user.pk)
 
     async def connect(self) -> None:
-        self.user: Any = self.scope.get("user")
+        # Channels' AuthMiddleware hands a lazy proxy, resolved before connect; the user itself
+        # spares every attribute read on the message path a call through the proxy.
+        user = self.scope.get("user")
+        wrapped = getattr(user, "_wrapped", empty)
+        self.user: Any = user if wrapped is empty else wrapped
         self.held: dict[str, int] = {}  # public id -> pk of conversations this console shows
         self.opened: dict[str, Conversation] = {}  # the chats it holds, to post in
         self.present = False
@@ -590,7 +596,7 @@ class ConsoleConsumer(ChatSocket):
             conversation = await db_call(
                 services.conversation_held_by, public_id=public_id, user=self.user
             )
-        message_limiter.require(conversation.pk, Message.Sender.COUNSELLOR)
+        message_limiter.require(conversation.id, Message.Sender.COUNSELLOR)
         outcome = await store.post_message(
             conversation=conversation,
             sender=Message.Sender.COUNSELLOR,

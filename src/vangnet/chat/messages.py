@@ -112,15 +112,16 @@ async def store_pipelined(
     one statement, one round trip. What this cannot answer goes to `alone`."""
     import psycopg
 
+    key_names = [envelope.holder_name(m.conversation) for m in batch]
     # The chats' data keys, loaded on this connection where missing (a chat's first message).
-    await envelope.load_keys(db, {envelope.holder_name(m.conversation) for m in batch})
-    if not all(_ordinary(message) for message in batch):
+    await envelope.load_keys(db, key_names)
+    if not all(map(_ordinary, batch, key_names)):
         return await alone(batch)
     now = timezone.now()
     try:
         # One statement in autocommit: its own transaction, committed when it returns (no
         # BEGIN, no COMMIT round trip); all of it or, on any error, nothing.
-        cursor = await db.execute(_batch_sql(), _batch_params(batch, now))
+        cursor = await db.execute(_batch_sql(), _batch_params(batch, now, key_names))
         sequences = _sequences_in_order(batch, await cursor.fetchall())
     except psycopg.IntegrityError:
         return await alone(batch)  # a resend in the batch: each on its own
@@ -138,11 +139,11 @@ async def store_pipelined(
     return [result for result in results if result is not None]
 
 
-def _ordinary(message: NewMessage) -> bool:
+def _ordinary(message: NewMessage, key_name: str) -> bool:
     """Storable without the ORM: an author where one is needed, the chat's key loaded."""
     if message.sender == Message.Sender.COUNSELLOR and message.author is None:
         return False
-    return envelope.key_is_cached(envelope.holder_name(message.conversation))
+    return envelope.key_is_cached(key_name)
 
 
 def _posted(message: NewMessage, sequence: int, now: Any) -> Outcome:
@@ -177,7 +178,7 @@ def _rows(batch: list[NewMessage], now: Any) -> list[tuple[Any, ...]]:
                 message.sender,
                 author_pk,
                 message.client_msg_id,
-                _sealed_body(message),
+                _sealed_body(message, envelope.holder_name(message.conversation)),
                 message.system_code,
                 at,
             )
@@ -193,24 +194,26 @@ def _postgresql(batch: list[NewMessage], now: Any) -> list[int | None]:
     import psycopg
 
     connection.ensure_connection()
+    key_names = [envelope.holder_name(m.conversation) for m in batch]
     # Django's error classes (IntegrityError for a resend), as from its own cursors.
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(_batch_sql(), _batch_params(batch, now))
+        cursor.execute(_batch_sql(), _batch_params(batch, now, key_names))
         return _sequences_in_order(batch, cursor.fetchall())
 
 
-def _batch_params(batch: list[NewMessage], now: Any) -> dict[str, Any]:
-    """The batch as one JSON array of rows: json.dumps is C, psycopg's array dumpers are not."""
+def _batch_params(batch: list[NewMessage], now: Any, key_names: list[str]) -> dict[str, Any]:
+    """The batch as one JSON array of rows (json.dumps is C, psycopg's array dumpers are not);
+    `key_names`: each message's data key (`envelope.holder_name` of its chat)."""
     rows = [
         [
-            message.conversation.pk,
+            message.conversation.id,
             message.sender,
-            message.author.pk if message.author else None,
+            message.author.id if message.author else None,
             message.client_msg_id,
-            _sealed_body(message),
+            _sealed_body(message, key_name),
             message.system_code,
         ]
-        for message in batch
+        for message, key_name in zip(batch, key_names, strict=True)
     ]
     return {"batch": json.dumps(rows), "now": now}
 
@@ -220,15 +223,13 @@ def _sequences_in_order(batch: list[NewMessage], stored: list[tuple[Any, ...]]) 
     None for a message left out (its sender may not post)."""
     numbers = {(chat, sender, client_id): int(seq) for chat, sender, client_id, seq in stored}
     return [
-        numbers.get((message.conversation.pk, message.sender, message.client_msg_id))
+        numbers.get((message.conversation.id, message.sender, message.client_msg_id))
         for message in batch
     ]
 
 
-def _sealed_body(message: NewMessage) -> str:
-    if not message.text:
-        return ""
-    return str(envelope.seal(envelope.holder_name(message.conversation), message.text))
+def _sealed_body(message: NewMessage, key_name: str) -> str:
+    return str(envelope.seal(key_name, message.text)) if message.text else ""
 
 
 def _one_by_one(rows: list[tuple[Any, ...]]) -> list[int | None]:

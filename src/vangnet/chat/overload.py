@@ -111,6 +111,15 @@ class Load:
     def by_depth(self) -> float:
         return self.waiting / settings.VANGNET_CHAT_SEND_BUSY_DEPTH
 
+    def retry_after(self) -> float | None:
+        """None while sends are taken; else the seconds after which the client sends again."""
+        over = self.over
+        if not database.down:
+            over = max(over, self.by_depth())  # counted now, not at the last tick
+        if over <= 1.0:
+            return None
+        return round(min(RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS * over), 1)
+
 
 _over = 0.0  # the process's `Load.over` as of its last tick
 
@@ -122,13 +131,7 @@ def load() -> Load:
 
 def retry_after() -> float | None:
     """None while sends are taken; else the seconds after which the client sends again."""
-    current = load()
-    over = current.over
-    if not database.down:
-        over = max(over, current.by_depth())  # counted now, not at the last tick
-    if over <= 1.0:
-        return None
-    return round(min(RETRY_AFTER_MAX_SECONDS, RETRY_AFTER_MIN_SECONDS * over), 1)
+    return load().retry_after()
 
 
 def refusing_sends() -> bool:

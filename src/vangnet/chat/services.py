@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from vangnet.chat.signals import conversation_ended
 from vangnet.core.access import AccessDenied, Action, may, object_rule, require
 from vangnet.core.audit import log_access
 from vangnet.core.models import AccessLogEntry
+from vangnet.realtime import jsontext
 
 NICKNAME_MAX = 40
 
@@ -56,7 +56,7 @@ class MessageView:
 
     def encoded(self) -> str:
         """The `message` frame as sent on a socket."""
-        return json.dumps(self.frame())
+        return jsontext.dumps(self.frame())
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +300,7 @@ def message_posted(conversation: Conversation, view: MessageView) -> Outcome:
         "frame": view.encoded(),
     }
     return Outcome(
-        conversation, events=[(conversation_group(conversation.pk), event)], message=view
+        conversation, events=[(conversation_group(conversation.id), event)], message=view
     )
 
 

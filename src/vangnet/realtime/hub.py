@@ -27,7 +27,7 @@ from itertools import islice
 from typing import Any
 
 from vangnet.core.aio import stop_if_cancelled
-from vangnet.realtime import resp
+from vangnet.realtime import jsontext, resp
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class Hub:
 
 
 def _encode(event: dict[str, Any]) -> bytes:
-    return json.dumps(event, separators=(",", ":")).encode()
+    return jsontext.compact(event).encode()
 
 
 class _RedisBridge:
@@ -176,9 +176,9 @@ class _RedisBridge:
         self.url = url
         self.hub = hub
         self.loop: asyncio.AbstractEventLoop | None = None
-        # Events for Redis, oldest first; the first `written` of them are on their way and
-        # leave the outbox when Redis answers (after a broken connection they are sent again).
-        self.outbox: deque[tuple[str, bytes]] = deque()
+        # PUBLISH commands for Redis, oldest first; the first `written` of them are on their
+        # way and leave the outbox when Redis answers (after a broken connection: again).
+        self.outbox: deque[bytes] = deque()
         self.written = 0
         self.wake = asyncio.Event()
         self.subscribed: set[str] = set()
@@ -213,7 +213,7 @@ class _RedisBridge:
         if len(self.outbox) >= OUTBOX_LIMIT and self.written == 0:
             self.outbox.popleft()
             logger.warning("hub: Redis unreachable, dropped the oldest event")
-        self.outbox.append((channel, data))
+        self.outbox.append(resp.publish(channel.encode(), data))
         self.wake.set()
 
     def _published(self, reply: Any) -> None:
@@ -239,9 +239,7 @@ class _RedisBridge:
                         connection.closed.result()  # raises why
                     if self.written < len(self.outbox):
                         waiting = list(islice(self.outbox, self.written, None))
-                        connection.write(
-                            b"".join(resp.command("PUBLISH", c, data) for c, data in waiting)
-                        )
+                        connection.write(b"".join(waiting))
                         self.written += len(waiting)
                     self.wake.clear()
                     await self.wake.wait()

@@ -69,6 +69,16 @@ def command(*args: str | bytes) -> bytes:
     return b"".join(parts)
 
 
+def publish(channel: bytes, data: bytes) -> bytes:
+    """`command("PUBLISH", channel, data)`, made in one step: the hub sends one per event."""
+    return b"*3\r\n$7\r\nPUBLISH\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (
+        len(channel),
+        channel,
+        len(data),
+        data,
+    )
+
+
 class RespConnection(asyncio.Protocol):
     """One connection; every reply goes to `on_reply`, in order. `closed` is done once the
     connection is gone (with the error, if any)."""

@@ -12,11 +12,11 @@ Subclasses do the rest: which frames they accept and what they mean.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from vangnet.realtime import jsontext
 from vangnet.realtime.hub import Inbox, hub
 
 logger = logging.getLogger(__name__)
@@ -48,15 +48,21 @@ class Socket:
         self.inbox = hub().open()
         pump = asyncio.create_task(_pump(receive, self.inbox))
         try:
-            while True:
-                item = await self.inbox.get()
-                if item["type"] == "websocket.disconnect":
-                    await self.disconnect(int(item.get("code", 1000)))
-                    return
-                await self.dispatch(item)
+            # The loop in a task of its own: each wake-up resumes the loop alone, not the
+            # server's and the routers' coroutines above this one (a tenth of the cost of a
+            # delivered message). Cancelling this call cancels the loop.
+            await asyncio.create_task(self._loop())
         finally:
             pump.cancel()
             self.inbox.close()
+
+    async def _loop(self) -> None:
+        while True:
+            item = await self.inbox.get()
+            if item["type"] == "websocket.disconnect":
+                await self.disconnect(int(item.get("code", 1000)))
+                return
+            await self.dispatch(item)
 
     async def dispatch(self, item: dict[str, Any]) -> None:
         """One frame or event. Override to handle faults around every handler."""
@@ -97,7 +103,7 @@ class Socket:
             self.closing = True
 
     async def send_json(self, content: Any) -> None:
-        await self.send_frame(json.dumps(content))
+        await self.send_frame(jsontext.dumps(content))
 
     async def close(self, code: int | None = None) -> None:
         """Close (before `accept`: refuse). The loop goes on until the client is gone."""
