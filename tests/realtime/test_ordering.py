@@ -54,6 +54,44 @@ def test_each_message_goes_out_once_in_order_and_never_past_a_gap(case):
     assert buffer.has_gap(7) == any(s > buffer.last(7) + 1 for s in arrived)
 
 
+@given(arrivals(), st.lists(st.booleans(), min_size=7, max_size=7))
+def test_the_shortcut_for_the_next_in_line_sends_what_add_would(case, live):
+    """A socket tries `next_in_line` for each live message and falls back to `add` (a chunk
+    marked live arrives one by one; the others as catch-up reads): the same messages go out,
+    in the same order, as through `add` alone."""
+    start, _, chunks = case
+    plain: OrderingBuffer[Msg] = OrderingBuffer()
+    fast: OrderingBuffer[Msg] = OrderingBuffer()
+    plain.reset(3, start)
+    fast.reset(3, start)
+    by_add: list[int] = []
+    by_shortcut: list[int] = []
+    for chunk, one_by_one in zip(chunks, live, strict=False):
+        if not one_by_one:
+            by_add += [m.seq for m in plain.add(3, chunk)]
+            by_shortcut += [m.seq for m in fast.add(3, chunk)]
+            continue
+        for m in chunk:
+            by_add += [m.seq for m in plain.add(3, [m])]
+            if fast.next_in_line(3, m.seq):
+                by_shortcut.append(m.seq)
+            else:
+                by_shortcut += [m.seq for m in fast.add(3, [m])]
+        assert fast.last(3) == plain.last(3) and fast.has_gap(3) == plain.has_gap(3)
+    assert by_shortcut == by_add
+
+
+def test_the_next_in_line_is_taken_and_anything_else_is_not():
+    buffer: OrderingBuffer[Msg] = OrderingBuffer()
+    buffer.reset(1, 4)
+    assert buffer.next_in_line(1, 5) and buffer.last(1) == 5
+    assert not buffer.next_in_line(1, 5)  # a repeat
+    assert not buffer.next_in_line(1, 7)  # past a gap: held through `add`
+    assert buffer.add(1, [Msg(7)]) == [] and buffer.has_gap(1)
+    assert not buffer.next_in_line(1, 6)  # next, but something is held: `add` sends both
+    assert buffer.add(1, [Msg(6)]) == [Msg(6), Msg(7)]
+
+
 @given(arrivals())
 def test_once_the_gap_is_filled_everything_goes_out(case):
     start, last, chunks = case

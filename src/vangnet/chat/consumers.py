@@ -206,8 +206,11 @@ class ChatSocket(Socket):
             await self.send_frame(message.encoded())
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        pk = await self.conversation_pk_of(event["conversation"])
+        pk = self.conversation_pk_of(event["conversation"])
         if pk is None:
+            return
+        if self.order.next_in_line(pk, event["seq"]):
+            await self.send_frame(event["frame"])
             return
         await self.send_messages(pk, [services.EncodedMessage(event["seq"], event["frame"])])
         if self.order.has_gap(pk) and pk not in self.gap_fills:
@@ -256,7 +259,7 @@ class ChatSocket(Socket):
                 {k: v for k, v in event.items() if k != "channel"} | {"type": "typing"}
             )
 
-    async def conversation_pk_of(self, public_id: str) -> int | None:
+    def conversation_pk_of(self, public_id: str) -> int | None:
         raise NotImplementedError
 
 
@@ -282,7 +285,7 @@ class VisitorConsumer(ChatSocket):
             self.position_refresh.cancel()
         await super().disconnect(code)
 
-    async def conversation_pk_of(self, public_id: str) -> int | None:
+    def conversation_pk_of(self, public_id: str) -> int | None:
         return self.conversation.id if self.conversation else None
 
     async def handle(self, frame: Frame) -> None:
@@ -530,7 +533,7 @@ class ConsoleConsumer(ChatSocket):
             else [],
         }
 
-    async def conversation_pk_of(self, public_id: str) -> int | None:
+    def conversation_pk_of(self, public_id: str) -> int | None:
         return self.held.get(public_id)
 
     async def handle(self, frame: Frame) -> None:

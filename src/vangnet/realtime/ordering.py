@@ -41,6 +41,15 @@ class OrderingBuffer(Generic[T]):
         """Something is held back, waiting for an earlier message."""
         return bool(self._held.get(conversation))
 
+    def next_in_line(self, conversation: int, seq: int) -> bool:
+        """Whether sequence `seq` follows on from the last sent with nothing held back (a live
+        message, nearly always): then it counts as sent, to be sent now. Otherwise it goes
+        through `add`. Spares the usual case the buffer."""
+        if conversation in self._held or self._last.get(conversation, 0) + 1 != seq:
+            return False
+        self._last[conversation] = seq
+        return True
+
     def add(self, conversation: int, items: Iterable[T]) -> list[T]:
         """Take messages in any order (duplicates too); return those to send now, in order:
         every one that follows on from the last sent without a gap, each once."""
