@@ -68,7 +68,7 @@ def test_message_bodies_and_nicknames_are_encrypted_at_rest():
         (body,) = cursor.fetchone()
         cursor.execute("SELECT nickname, token_hash FROM chat_conversation")
         nickname, token_hash = cursor.fetchone()
-    assert "dochter" not in body and body.startswith("dk1:")  # the chat's own data key
+    assert "dochter" not in body and body.startswith("dk2:")  # the chat's own data key
     assert "Lisa" not in nickname
     assert len(token_hash) == 64
 

@@ -73,7 +73,7 @@ def test_the_database_holds_no_plaintext_and_the_orm_reads_it_back():
     for stored, plain in ((nickname, NICKNAME), (body, BODY)):
         assert plain not in stored
         assert "Zwolle" not in stored and "foto" not in stored
-        assert stored.startswith("dk1:")  # sealed with the chat's own data key
+        assert stored.startswith("dk2:")  # sealed with the chat's own data key (AES-GCM)
     fresh = Conversation.objects.get(pk=conversation.pk)
     assert fresh.nickname == NICKNAME
     assert fresh.messages.get().body == BODY
@@ -174,5 +174,27 @@ def test_rotation_moves_old_master_key_values_into_the_chat_data_key():
         )
     call_command("rotate_keys", "--no-new-key", stdout=io.StringIO())
     _nickname, body = raw_columns(conversation)
-    assert body.startswith(f"dk1:{data_key_of(conversation).pk}:")
+    assert body.startswith(f"dk2:{data_key_of(conversation).pk}:")
     assert conversation.messages.get().body == BODY
+
+
+def test_values_sealed_before_aes_gcm_stay_readable_and_tampering_is_refused():
+    """A dk1 value (a Fernet token under the data key, as sealed before) opens as it did; a
+    dk2 value changed in one character, or moved to another data key, does not open."""
+    from vangnet.core import envelope
+
+    conversation = make_conversation()
+    key = data_key_of(conversation)
+    _, unwrapped = envelope.key_for(key.holder)
+    old = f"dk1:{key.pk}:{unwrapped.fernet.encrypt(BODY.encode()).decode()}"
+    assert envelope.is_sealed(old) and envelope.open_sealed(old) == BODY
+
+    _nickname, body = raw_columns(conversation)
+    assert envelope.open_sealed(body) == BODY
+    head, token = body.rsplit(":", 1)
+    flipped = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
+    with pytest.raises(crypto.DecryptionError):
+        envelope.open_sealed(f"{head}:{flipped}")
+    other = data_key_of(make_conversation())
+    with pytest.raises(crypto.DecryptionError):
+        envelope.open_sealed(f"dk2:{other.pk}:{token}")

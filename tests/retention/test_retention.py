@@ -328,7 +328,7 @@ def test_every_case_row_is_sealed_with_the_case_key(
         )
         values = cursor.fetchone()
     for value in values:
-        assert value.startswith(f"dk1:{key.pk}:"), value[:10]
+        assert value.startswith(f"dk2:{key.pk}:"), value[:10]
 
 
 def test_the_dry_run_says_per_category_what_and_why(

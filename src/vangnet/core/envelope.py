@@ -1,9 +1,14 @@
 """Envelope encryption: each case and each chat has its own data key, wrapped by the master keys.
 
-A value is stored as ``dk1:<data key id>:<Fernet token under the data key>``. Erasing a record
-destroys its data key, after which no copy of its ciphertext (a backup included) can be read,
-while everything else stays readable. Rotating the master keys re-wraps the data keys; the rows
-themselves are not touched.
+A value is stored as ``dk2:<data key id>:<base64 of a 12-byte nonce, the ciphertext and its
+tag>``, sealed with AES-256-GCM under a key derived (HKDF-SHA256) from the data key, the prefix
+and key id bound in as associated data. Values sealed before are ``dk1:<data key id>:<Fernet
+token under the data key>`` and stay readable. (AES-GCM in one call costs a fifth of a Fernet
+token, and the chat seals every message: docs/benchmarks.md, "Chat". Random nonces are safe
+far beyond the number of values one case or chat holds.) Erasing a record destroys its data
+key, after which no copy of its ciphertext (a backup included) can be read, while everything
+else stays readable. Rotating the master keys re-wraps the data keys; the rows themselves are
+not touched.
 
 Which data key a row uses follows from the model: a *holder* (a case, a chat) has its own key;
 any other model with encrypted text uses the key of the holder it points to through its foreign
@@ -12,20 +17,29 @@ keys (a note → its case; a message → its chat). Rows with no holder keep mas
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextvars
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from vangnet.core import crypto
 
-PREFIX = "dk1:"
+PREFIX = "dk2:"  # what `seal` writes
+PREFIXES = ("dk1:", PREFIX)  # what `open_sealed` reads
+_NONCE_BYTES = 12
 
 
 class KeyDestroyed(crypto.DecryptionError):
@@ -102,8 +116,23 @@ def holder_name(holder: Any) -> str:
 
 # --- the keys ----------------------------------------------------------------------------------
 
-_cache: dict[str, tuple[int, Fernet]] = {}  # holder name -> committed key
-_by_id: dict[int, Fernet] = {}
+
+class UnwrappedKey:
+    """A data key, unwrapped: AES-256-GCM under a key derived from it seals (dk2), its Fernet
+    opens what was sealed before (dk1)."""
+
+    __slots__ = ("aead", "fernet")
+
+    def __init__(self, raw: str) -> None:
+        self.fernet = Fernet(raw.encode())
+        derived = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"vangnet envelope dk2"
+        ).derive(base64.urlsafe_b64decode(raw))
+        self.aead = AESGCM(derived)
+
+
+_cache: dict[str, tuple[int, UnwrappedKey]] = {}  # holder name -> committed key
+_by_id: dict[int, UnwrappedKey] = {}
 _lock = threading.Lock()
 
 
@@ -114,13 +143,13 @@ def forget_keys() -> None:
         _by_id.clear()
 
 
-def _remember(name: str, key_id: int, fernet: Fernet) -> None:
+def _remember(name: str, key_id: int, key: UnwrappedKey) -> None:
     """Cache a key only once it is committed: a rolled-back key must never be used again."""
 
     def store() -> None:
         with _lock:
-            _cache[name] = (key_id, fernet)
-            _by_id[key_id] = fernet
+            _cache[name] = (key_id, key)
+            _by_id[key_id] = key
 
     if connection.in_atomic_block:
         transaction.on_commit(store)
@@ -128,13 +157,13 @@ def _remember(name: str, key_id: int, fernet: Fernet) -> None:
         store()
 
 
-def _unwrap(row: Any) -> Fernet:
+def _unwrap(row: Any) -> UnwrappedKey:
     if not row.wrapped:
         raise KeyDestroyed("This record was erased; its data key is destroyed.")
-    return Fernet(crypto.decrypt_text(row.wrapped).encode())
+    return UnwrappedKey(crypto.decrypt_text(row.wrapped))
 
 
-def key_for(name: str) -> tuple[int, Fernet]:
+def key_for(name: str) -> tuple[int, UnwrappedKey]:
     """The data key of a holder, made on first use; refuses a destroyed one."""
     from vangnet.core.models import DataKey
 
@@ -144,11 +173,11 @@ def key_for(name: str) -> tuple[int, Fernet]:
     row, _created = DataKey.objects.get_or_create(
         holder=name, defaults={"wrapped": crypto.encrypt_text(Fernet.generate_key().decode())}
     )
-    fernet = _unwrap(row)
-    _remember(name, row.pk, fernet)
+    key = _unwrap(row)
+    _remember(name, row.pk, key)
     with _lock:  # for opening, a key may be cached at once (see _key_by_id)
-        _by_id[row.pk] = fernet
-    return row.pk, fernet
+        _by_id[row.pk] = key
+    return row.pk, key
 
 
 def key_is_cached(name: str) -> bool:
@@ -156,22 +185,22 @@ def key_is_cached(name: str) -> bool:
     return name in _cache
 
 
-def _key_by_id(key_id: int, *, fresh: bool = False) -> Fernet:
+def _key_by_id(key_id: int, *, fresh: bool = False) -> UnwrappedKey:
     """The key to open a value. Cached at once, also inside a transaction: a cached key that
     turns out stale (its row rolled back and the number reused) fails to decrypt and is
     fetched again (see open_sealed)."""
     from vangnet.core.models import DataKey
 
-    fernet = None if fresh else _by_id.get(key_id)
-    if fernet is not None:
-        return fernet
+    key = None if fresh else _by_id.get(key_id)
+    if key is not None:
+        return key
     row = DataKey.objects.filter(pk=key_id).first()
     if row is None:
         raise KeyDestroyed("The data key of this value does not exist (any more).")
-    fernet = _unwrap(row)
+    key = _unwrap(row)
     with _lock:
-        _by_id[key_id] = fernet
-    return fernet
+        _by_id[key_id] = key
+    return key
 
 
 def ensure_key(holder: Any) -> None:
@@ -234,9 +263,15 @@ class Sealed(str):
 
 
 def seal(name: str, plaintext: str) -> Sealed:
-    key_id, fernet = key_for(name)
-    token = fernet.encrypt(plaintext.encode()).decode("ascii")
-    return Sealed(f"{PREFIX}{key_id}:{token}")
+    key_id, key = key_for(name)
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = key.aead.encrypt(nonce, plaintext.encode(), _associated(key_id))
+    return Sealed(f"{PREFIX}{key_id}:{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}")
+
+
+def _associated(key_id: int) -> bytes:
+    """Bound into every dk2 value: a value moved to another key id (or format) fails."""
+    return f"{PREFIX}{key_id}".encode()
 
 
 def seal_for(instance: models.Model, plaintext: str) -> str:
@@ -266,20 +301,23 @@ def sealing_for(holder: Any) -> Iterator[None]:
 
 
 def is_sealed(stored: str) -> bool:
-    return stored.startswith(PREFIX)
+    return stored.startswith(PREFIXES)
 
 
 def open_sealed(stored: str) -> str:
-    _, number, token = stored.split(":", 2)
+    version, number, token = stored.split(":", 2)
     key_id = int(number)
-    try:
-        return _key_by_id(key_id).decrypt(token.encode("ascii")).decode()
-    except InvalidToken:
-        pass
-    try:
-        return _key_by_id(key_id, fresh=True).decrypt(token.encode("ascii")).decode()
-    except InvalidToken:
-        raise crypto.DecryptionError("The data key does not decrypt this value.") from None
+    for fresh in (False, True):  # a cached key may be stale (see _key_by_id)
+        key = _key_by_id(key_id, fresh=fresh)
+        try:
+            if version == "dk1":
+                return key.fernet.decrypt(token.encode("ascii")).decode()
+            data = base64.urlsafe_b64decode(token)
+            nonce, sealed = data[:_NONCE_BYTES], data[_NONCE_BYTES:]
+            return key.aead.decrypt(nonce, sealed, _associated(key_id)).decode()
+        except (InvalidToken, InvalidTag, binascii.Error):
+            continue
+    raise crypto.DecryptionError("The data key does not decrypt this value.")
 
 
 async def load_keys(db: Any, names: Iterable[str]) -> None:
@@ -300,7 +338,7 @@ async def load_keys(db: Any, names: Iterable[str]) -> None:
     await db.commit()
     for key_id, name, wrapped in rows:
         if wrapped:
-            fernet = Fernet(crypto.decrypt_text(wrapped).encode())
+            key = UnwrappedKey(crypto.decrypt_text(wrapped))
             with _lock:
-                _cache[name] = (key_id, fernet)
-                _by_id[key_id] = fernet
+                _cache[name] = (key_id, key)
+                _by_id[key_id] = key

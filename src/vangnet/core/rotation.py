@@ -29,10 +29,10 @@ def _rotate_field(model: type[models.Model], field_name: str, batch_size: int) -
         model._default_manager.annotate(raw_token=Cast(field_name, models.TextField()))
         .exclude(raw_token="")
         .exclude(raw_token__isnull=True)
-        .exclude(raw_token__startswith=envelope.PREFIX)
-        .values_list("pk", "raw_token")
-        .order_by("pk")
     )
+    for sealed in envelope.PREFIXES:  # already under a data key
+        rows = rows.exclude(raw_token__startswith=sealed)
+    rows = rows.values_list("pk", "raw_token").order_by("pk")
     done = 0
     last_pk = None
     while True:
