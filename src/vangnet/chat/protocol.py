@@ -152,8 +152,6 @@ def _colleague(name: str, value: object) -> int:
 
 
 def _message_text(name: str, value: object) -> str:
-    if isinstance(value, str) and not valid_unicode(value):
-        raise FrameError("invalid_text", _("A message must be text."))
     return check_message_text(value)
 
 
