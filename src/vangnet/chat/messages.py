@@ -112,7 +112,7 @@ async def store_pipelined(
     one statement, one round trip. What this cannot answer goes to `alone`."""
     import psycopg
 
-    key_names = [envelope.holder_name(m.conversation) for m in batch]
+    key_names = _key_names(batch)
     # The chats' data keys, loaded on this connection where missing (a chat's first message).
     await envelope.load_keys(db, key_names)
     if not all(map(_ordinary, batch, key_names)):
@@ -194,7 +194,7 @@ def _postgresql(batch: list[NewMessage], now: Any) -> list[int | None]:
     import psycopg
 
     connection.ensure_connection()
-    key_names = [envelope.holder_name(m.conversation) for m in batch]
+    key_names = _key_names(batch)
     # Django's error classes (IntegrityError for a resend), as from its own cursors.
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_batch_sql(), _batch_params(batch, now, key_names))
@@ -226,6 +226,11 @@ def _sequences_in_order(batch: list[NewMessage], stored: list[tuple[Any, ...]]) 
         numbers.get((message.conversation.id, message.sender, message.client_msg_id))
         for message in batch
     ]
+
+
+def _key_names(batch: list[NewMessage]) -> list[str]:
+    """Each message's data key: its chat's (worked out once per message and batch)."""
+    return [envelope.holder_name(message.conversation) for message in batch]
 
 
 def _sealed_body(message: NewMessage, key_name: str) -> str:

@@ -49,8 +49,8 @@ class Socket:
         pump = asyncio.create_task(_pump(receive, self.inbox))
         try:
             # The loop in a task of its own: each wake-up resumes the loop alone, not the
-            # server's and the routers' coroutines above this one (a tenth of the cost of a
-            # delivered message). Cancelling this call cancels the loop.
+            # server's and the routers' coroutines above this one (a measurable share of a
+            # message's cost). Cancelling this call cancels the loop.
             await asyncio.create_task(self._loop())
         finally:
             pump.cancel()
