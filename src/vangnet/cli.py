@@ -78,7 +78,11 @@ def serve(argv: list[str]) -> None:
         server_header=False,
         proxy_headers=False,
         lifespan="off",  # Django has no lifespan events; saves a confusing log line
+        ws="vangnet.realtime.wsprotocol:WebSocketProtocol",
         ws_max_size=64 * 1024,
+        # Chat frames are small: compressing them saves few bytes and costs every socket a
+        # zlib state of its own and every frame CPU (realtime/wsprotocol.py frames text itself).
+        ws_per_message_deflate=False,
         log_level=os.environ.get("VANGNET_LOG_LEVEL", "info").lower(),
         # Every handler drops client addresses (the server logs the peer of each socket).
         log_config=uvicorn_log_config(),

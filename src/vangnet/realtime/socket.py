@@ -18,6 +18,7 @@ from typing import Any
 
 from vangnet.realtime import jsontext
 from vangnet.realtime.hub import Inbox, hub
+from vangnet.realtime.wsprotocol import FRAMES_EXTENSION
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +47,20 @@ class Socket:
         self.scope = scope
         self._send = send
         self.inbox = hub().open()
-        pump = asyncio.create_task(_pump(receive, self.inbox))
+        frames_into = scope.get("extensions", {}).get(FRAMES_EXTENSION)
+        if frames_into is not None:
+            frames_into(self.inbox.put)  # `vangnet serve`: the server puts them there itself
+            pump = None
+        else:
+            pump = asyncio.create_task(_pump(receive, self.inbox))
         try:
             # The loop in a task of its own: each wake-up resumes the loop alone, not the
             # server's and the routers' coroutines above this one (a measurable share of a
             # message's cost). Cancelling this call cancels the loop.
             await asyncio.create_task(self._loop())
         finally:
-            pump.cancel()
+            if pump is not None:
+                pump.cancel()
             self.inbox.close()
 
     async def _loop(self) -> None:
@@ -127,7 +134,8 @@ class Socket:
 
 
 async def _pump(receive: Any, inbox: Inbox) -> None:
-    """The client's frames into the socket's inbox (never dropped, unlike hub events)."""
+    """The client's frames into the socket's inbox (never dropped, unlike hub events), under a
+    server other than `vangnet serve` (realtime/wsprotocol.py): tests, other ASGI servers."""
     try:
         while True:
             message = await receive()
