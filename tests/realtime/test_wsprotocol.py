@@ -29,7 +29,8 @@ from vangnet.realtime.wsprotocol import FRAMES_EXTENSION, text_frame
 
 class Recorder(Socket):
     """Echoes each frame, says how it got its frames, repeats a `note` event; `big` asks for a
-    reply of that many characters; `close` closes from the server's side."""
+    reply of that many characters; `close` closes from the server's side; `slow` takes a
+    while. A `quick` event is sent at once when the socket is idle, counted in `AT_ONCE`."""
 
     async def connect(self) -> None:
         await self.accept()
@@ -41,6 +42,9 @@ class Recorder(Socket):
             await self.send_frame("é" * frame["big"])
         elif "close" in frame:
             await self.close(code=4000)
+        elif "slow" in frame:
+            await asyncio.sleep(0.2)
+            await self.send_json({"slow": "done"})
         elif "how" in frame:
             await self.send_json({"direct": FRAMES_EXTENSION in self.scope["extensions"]})
         else:
@@ -48,6 +52,19 @@ class Recorder(Socket):
 
     async def note(self, event: dict[str, Any]) -> None:
         await self.send_json({"note": event["n"]})
+
+    def at_once(self, event: dict[str, Any]) -> bool:
+        if event["type"] != "quick" or not self.can_send_now():
+            return False
+        AT_ONCE.append(event["n"])
+        self.send_frame_now(json.dumps({"quick": event["n"]}))
+        return True
+
+    async def quick(self, event: dict[str, Any]) -> None:
+        await self.send_json({"quick": event["n"]})
+
+
+AT_ONCE: list[int] = []
 
 
 async def plain_echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -108,6 +125,24 @@ async def test_a_burst_of_frames_and_events_comes_back_whole_and_in_order(url: s
         for n in range(50):
             hub().publish("room", {"type": "note", "n": n})
         assert [json.loads(await ws.recv())["note"] for _ in range(50)] == list(range(50))
+
+
+async def test_an_event_is_sent_at_once_only_while_the_socket_is_idle(url: str) -> None:
+    AT_ONCE.clear()
+    async with connect(url, compression=None) as ws:
+        await ws.send(json.dumps({"n": 0}))
+        assert json.loads(await ws.recv()) == {"echo": {"n": 0}}
+        hub().publish("room", {"type": "quick", "n": 1})  # idle: written at once
+        assert AT_ONCE == [1]
+        assert json.loads(await ws.recv()) == {"quick": 1}
+        await ws.send(json.dumps({"slow": 1}))
+        await asyncio.sleep(0.05)  # the socket is busy with it now
+        hub().publish("room", {"type": "quick", "n": 2})
+        hub().publish("room", {"type": "note", "n": 3})
+        # Busy: both wait in the inbox, behind the slow frame, in their order.
+        assert AT_ONCE == [1]
+        replies = [json.loads(await ws.recv()) for _ in range(3)]
+        assert replies == [{"slow": "done"}, {"quick": 2}, {"note": 3}]
 
 
 @pytest.mark.parametrize("size", [0, 62, 63, 64, 125, 126, 30_000, 40_000])

@@ -23,6 +23,7 @@ import logging
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -46,7 +47,7 @@ class Inbox:
     reader (the socket's loop), writers in the same event loop: a deque and one waiter, not an
     asyncio.Queue (whose bookkeeping was a measurable share of a message's cost)."""
 
-    __slots__ = ("_hub", "_items", "_waiter", "groups", "name")
+    __slots__ = ("_hub", "_items", "_waiter", "at_once", "groups", "name")
 
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
@@ -54,6 +55,9 @@ class Inbox:
         self._waiter: asyncio.Future[None] | None = None
         self.groups: set[str] = set()
         self.name = uuid.uuid4().hex
+        # The socket's handler for an event that arrives while its loop waits on an empty
+        # inbox: True when it handled the event itself (realtime/socket.py, Socket.at_once).
+        self.at_once: Callable[[dict[str, Any]], bool] | None = None
 
     def put(self, item: Any) -> None:
         """A frame from the socket's own client: never dropped."""
@@ -61,6 +65,13 @@ class Inbox:
         self._wake()
 
     def deliver(self, event: dict[str, Any]) -> None:
+        if self._waiter is not None and self.at_once is not None:
+            # The loop waits on an empty inbox: nothing for this event to overtake.
+            try:
+                if self.at_once(event):
+                    return
+            except Exception:  # the socket's fault must not stop delivery to the others
+                logger.exception("hub: handling an event at once failed")
         if len(self._items) >= INBOX_CAPACITY:
             logger.warning("hub: a full inbox dropped an event")
             return

@@ -18,7 +18,7 @@ from typing import Any
 
 from vangnet.realtime import jsontext
 from vangnet.realtime.hub import Inbox, hub
-from vangnet.realtime.wsprotocol import FRAMES_EXTENSION
+from vangnet.realtime.wsprotocol import FRAMES_EXTENSION, Direct
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class Socket:
     scope: dict[str, Any]
     inbox: Inbox
     closing = False
+    _direct: Direct | None = None
 
     @classmethod
     def as_asgi(cls) -> ASGIApp:
@@ -49,7 +50,9 @@ class Socket:
         self.inbox = hub().open()
         frames_into = scope.get("extensions", {}).get(FRAMES_EXTENSION)
         if frames_into is not None:
-            frames_into(self.inbox.put)  # `vangnet serve`: the server puts them there itself
+            # `vangnet serve`: the server puts them there itself, and the socket may write
+            self._direct = frames_into(self.inbox.put)
+            self.inbox.at_once = self.at_once
             pump = None
         else:
             pump = asyncio.create_task(_pump(receive, self.inbox))
@@ -95,6 +98,12 @@ class Socket:
     async def disconnect(self, code: int) -> None:
         """The connection is gone (closed by either side): clean up."""
 
+    def at_once(self, event: dict[str, Any]) -> bool:
+        """A hub event for this socket while its loop is idle (nothing else in its inbox):
+        handle it here and now, without awaiting anything, and return True; or return False
+        and it goes through the loop as any. Spares the usual case a turn of the loop."""
+        return False
+
     # --- sending ------------------------------------------------------------------------
 
     async def accept(self) -> None:
@@ -108,6 +117,16 @@ class Socket:
         except OSError:
             # The client has gone (uvicorn's ClientDisconnected): the disconnect is on its way.
             self.closing = True
+
+    def can_send_now(self) -> bool:
+        """Whether `send_frame_now` can write a frame (under `vangnet serve`, open, not
+        closing, the connection not backed up)."""
+        return self._direct is not None and not self.closing and self._direct.ready()
+
+    def send_frame_now(self, text: str) -> None:
+        """Write a text frame without awaiting; only after `can_send_now()`."""
+        assert self._direct is not None
+        self._direct.write(text)
 
     async def send_json(self, content: Any) -> None:
         await self.send_frame(jsontext.dumps(content))
